@@ -1,0 +1,16 @@
+/*
+ * dev/xen/console/console.h - the console(4) driver's entry point.
+ * See console.c for the driver and man4/xen.4 for the device.
+ */
+#ifndef _DEV_XEN_CONSOLE_H_
+#define _DEV_XEN_CONSOLE_H_
+
+/**
+ * @brief Attach the console ring named in boot_info as the kernel console.
+ *
+ * Called first thing in kernel_main().  If the architecture found no
+ * ring, output stays on the early console and a message says so.
+ */
+void	xencons_init(void);
+
+#endif /* !_DEV_XEN_CONSOLE_H_ */

@@ -1,0 +1,140 @@
+/*
+ * machdep.c - the PV i386 kernel's first C code and its side of the
+ * architecture boundary (src/kern/arch.h).
+ *
+ * Where this sits: locore.S switches to our stack and calls
+ * i386_pv_start() with the start_info page Xen handed over in %esi.
+ * We check that page, copy what the shared kernel needs into boot_info
+ * and enter kernel_main().  Later, arch_*() functions give the shared
+ * kernel the few machine services it cannot get from Xen directly.
+ *
+ * Protocol: struct start_info and the start-of-day memory layout are
+ * defined in xen/include/public/xen.h; the machine-to-physical table in
+ * xen/include/public/arch-x86/xen-x86_32.h.  Walkthrough:
+ * walkthroughs/boot-pv.md.
+ */
+
+#include "xen/xen.h"
+
+#include <xen/sched.h>
+
+#include "i386/layout.h"
+#include "kern/arch.h"
+#include "kern/libkern.h"
+#include "xen/hypercall.h"
+
+/*
+ * The magic a 32-bit PAE PV guest must see: "xen-<version>-x86_32p".
+ * Anything else means we were loaded the wrong way (for instance as a
+ * non-PAE guest) and none of the layout assumptions below hold.
+ */
+#define	START_INFO_MAGIC_PREFIX	"xen-3.0-x86_32p"
+
+struct boot_info boot_info;
+
+/* Entered from locore.S only; declared here to keep the prototype rule. */
+void	i386_pv_start(start_info_t *si) __attribute__((noreturn));
+
+/* Our copy of the command line, always NUL-terminated. */
+static char cmdline[MAX_GUEST_CMDLINE];
+
+/*
+ * Convert a machine frame number to a pointer to that page in our
+ * initial mapping.
+ *
+ * Xen keeps a read-only machine-to-physical (M2P) table mapped in every
+ * PV guest at MACH2PHYS_VIRT_START: entry mfn holds the pseudo-physical
+ * frame (pfn) that the page has in whatever domain owns it.  The
+ * domain builder mapped pfn N at KERNBASE + N * PAGE_SIZE, so the pfn
+ * gives the address.  A NATIVE kernel has no such indirection: there
+ * the frame number is the physical address.
+ *
+ * The pfn must be one of ours (below nr_pages), or the address would
+ * point outside the memory we own.
+ */
+static void *
+mfn_to_virt(xen_pfn_t mfn, unsigned long nr_pages)
+{
+	unsigned long pfn;
+
+	pfn = machine_to_phys_mapping[mfn];
+	if (pfn >= nr_pages)
+		return (NULL);
+	return ((void *)(KERNBASE + pfn * PAGE_SIZE));
+}
+
+/*
+ * The C entry point, called once from locore.S with the start_info page.
+ * Everything Xen tells a PV kernel about itself is in that page: its
+ * memory size, its command line, and the frames and event channels of
+ * the console and xenstore rings.
+ */
+void
+i386_pv_start(start_info_t *si)
+{
+	size_t len;
+
+	/*
+	 * Check the magic before trusting any other field.  There is no
+	 * console ring yet, so complaints go to the early console.
+	 */
+	len = strlen(START_INFO_MAGIC_PREFIX);
+	if (strncmp(si->magic, START_INFO_MAGIC_PREFIX, len) != 0) {
+		static const char msg[] =
+		    "domu: result: ERROR start_info magic is not "
+		    START_INFO_MAGIC_PREFIX "\n";
+		arch_early_write(msg, sizeof(msg) - 1);
+		arch_poweroff();
+	}
+	/*
+	 * magic and cmd_line are fixed-size arrays filled by Xen and the
+	 * toolstack; nothing promises a terminating NUL, so copy them whole
+	 * and terminate the copies ourselves.
+	 */
+	memcpy(boot_info.magic, si->magic, sizeof(boot_info.magic) - 1);
+	boot_info.magic[sizeof(boot_info.magic) - 1] = '\0';
+	memcpy(cmdline, si->cmd_line, sizeof(cmdline) - 1);
+	cmdline[sizeof(cmdline) - 1] = '\0';
+	boot_info.cmdline = cmdline;
+	boot_info.nr_pages = si->nr_pages;
+
+	/*
+	 * The console ring's frame is given as a machine frame (mfn); a
+	 * bad value leaves console_ring NULL and the console driver falls
+	 * back to the early console.
+	 */
+	boot_info.console_ring = mfn_to_virt(si->console.domU.mfn,
+	    si->nr_pages);
+	boot_info.console_evtchn = si->console.domU.evtchn;
+
+	kernel_main();
+}
+
+void
+arch_early_write(const char *buf, size_t len)
+{
+
+	/* Silently ignored (-EPERM) by a production hypervisor. */
+	(void)HYPERVISOR_console_io(CONSOLEIO_write, len, buf);
+}
+
+void
+arch_yield(void)
+{
+
+	(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+}
+
+void
+arch_poweroff(void)
+{
+	struct sched_shutdown shutdown = { .reason = SHUTDOWN_poweroff };
+
+	/*
+	 * The domain stops running inside this hypercall; the toolstack
+	 * sees the shutdown reason and destroys it (on_poweroff in xl.cfg).
+	 */
+	(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &shutdown);
+	for (;;)
+		arch_yield();
+}

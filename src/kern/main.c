@@ -1,0 +1,85 @@
+/*
+ * kern/main.c - the machine-independent kernel: from the architecture's
+ * hand-over to the result line.
+ *
+ * Where this sits: the PV i386 kernel arrives here from
+ * src/i386/machdep.c (after reading start_info), the HVM amd64 kernel
+ * from src/amd64 (after finding Xen); both have filled boot_info
+ * (kern/arch.h).  We attach the console, run the test the command line
+ * names - or, with no `test=`, every test that needs no help from dom0 -
+ * print the result line (kern/report.h) and power off.  What the harness
+ * sees is described in design.md section 5.
+ */
+
+#include "kern/arch.h"
+#include "kern/cmdline.h"
+#include "kern/cons.h"
+#include "kern/libkern.h"
+#include "kern/report.h"
+#include "kern/test.h"
+
+#ifdef DEV_CONSOLE
+#include "dev/xen/console/console.h"
+#endif
+
+/* The registered tests, gathered by the linker script (kern/test.h). */
+extern const struct domu_test *const domu_tests_start[];
+extern const struct domu_test *const domu_tests_stop[];
+
+/* Find a built-in test by name, or NULL. */
+static const struct domu_test *
+test_find(const char *name)
+{
+	const struct domu_test *const *t;
+
+	for (t = domu_tests_start; t < domu_tests_stop; t++)
+		if (strcmp((*t)->name, name) == 0)
+			return (*t);
+	return (NULL);
+}
+
+/* Run the test the command line names, or every self-contained one. */
+static void
+run_tests(void)
+{
+	const struct domu_test *const *t;
+	const struct domu_test *test;
+	char name[32];
+	int len;
+
+	len = cmdline_get(boot_info.cmdline, "test", name, sizeof(name));
+	if (len < 0) {
+		for (t = domu_tests_start; t < domu_tests_stop; t++)
+			if (((*t)->flags & TEST_NEEDS_DOM0) == 0)
+				(*t)->run();
+		report_result();
+		return;
+	}
+	if ((size_t)len >= sizeof(name) || (test = test_find(name)) == NULL) {
+		report_error("unknown test %s", name);
+		return;
+	}
+	test->run();
+	report_result();
+}
+
+void
+kernel_main(void)
+{
+
+#ifdef DEV_CONSOLE
+	xencons_init();
+#endif
+	printf("domu kernel: started as %s with %lu pages\n",
+	    boot_info.magic, boot_info.nr_pages);
+	printf("command line: %s\n", boot_info.cmdline);
+
+	run_tests();
+
+	/*
+	 * The daemon in dom0 must have read the last line before the
+	 * domain disappears, or the result line is lost with it.
+	 */
+	cons_flush();
+	arch_poweroff();
+}

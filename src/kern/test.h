@@ -1,0 +1,41 @@
+/*
+ * kern/test.h - the built-in test programs a guest can run.
+ *
+ * Every domu kernel carries its tests inside it; the command line picks
+ * one (`extra="test=hello"` in the xl configuration) or, with no
+ * `test=`, kernel_main() runs every test that needs no help from dom0.
+ * A test reports through kern/report.h and returns; the kernel prints
+ * the result line and powers off.
+ *
+ * Tests register themselves with DOMU_TEST() in the file that defines
+ * them: a pointer to the descriptor goes into the `domu_tests` section,
+ * which the linker script gathers between domu_tests_start and
+ * domu_tests_stop (FreeBSD calls this a linker set).  A test in a
+ * driver that the kernel configuration leaves out is simply not linked,
+ * so the list always matches the kernel.
+ */
+#ifndef _KERN_TEST_H_
+#define _KERN_TEST_H_
+
+/* The test needs dom0 to act (xl commands, a peer): run only by name. */
+#define	TEST_NEEDS_DOM0	0x1
+
+struct domu_test {
+	const char	*name;		/* the value of test= */
+	const char	*summary;	/* one line: what it checks */
+	void		(*run)(void);
+	unsigned int	 flags;		/* TEST_* */
+};
+
+#define	DOMU_TEST(tname, tsummary, tfunc, tflags)			\
+	static const struct domu_test domu_test_##tname = {		\
+		.name = #tname,						\
+		.summary = tsummary,					\
+		.run = tfunc,						\
+		.flags = tflags,					\
+	};								\
+	static const struct domu_test *const domu_test_ptr_##tname	\
+	    __attribute__((section("domu_tests"), used)) =		\
+	    &domu_test_##tname
+
+#endif /* !_KERN_TEST_H_ */
