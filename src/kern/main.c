@@ -67,12 +67,19 @@ void
 kernel_main(void)
 {
 
+	/*
+	 * This first line goes to the early console: no driver has
+	 * attached yet.  On a hypervisor built with CONFIG_VERBOSE_DEBUG it
+	 * appears on Xen's serial line as "(dN) domu kernel: ...", which is
+	 * how the boot tests know that Xen itself ran this kernel.
+	 */
+	printf("domu kernel: started as %s with %lu pages\n",
+	    boot_info.magic, boot_info.nr_pages);
 #ifdef DEV_CONSOLE
 	xencons_init();
 #endif
-	printf("domu kernel: started as %s with %lu pages\n",
-	    boot_info.magic, boot_info.nr_pages);
-	printf("command line: %s\n", boot_info.cmdline);
+	printf("domu kernel: %s, %lu pages, command line \"%s\"\n",
+	    boot_info.magic, boot_info.nr_pages, boot_info.cmdline);
 
 	run_tests();
 
