@@ -23,6 +23,11 @@ cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
 			break;
 		for (len = 0; word[len] != '\0' && word[len] != ' '; len++)
 			;
+		/*
+		 * "key=value": the word must be longer than the key, have
+		 * '=' right after it, and start with it.  "test" must not
+		 * match "tests=x", hence the '=' check.
+		 */
 		if (len > keylen && word[keylen] == '=' &&
 		    strncmp(word, key, keylen) == 0) {
 			value = word + keylen + 1;
@@ -31,6 +36,7 @@ cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
 	}
 	if (value == NULL)
 		return (-1);
+	/* Copy what fits; the return value tells the caller if it all did. */
 	if (size > 0) {
 		size_t n = valuelen < size - 1 ? valuelen : size - 1;
 

@@ -37,7 +37,12 @@ emit(struct sink *s, char c)
 	s->put(s, c);
 }
 
-/* Emit the digits of value in base (10 or 16), right-aligned in width. */
+/*
+ * Emit the digits of value in base (10 or 16), right-aligned in width
+ * (padded with pad, ' ' or '0') or left-aligned when left is set.  The
+ * digits come out least significant first, so they are collected in tmp
+ * and emitted in reverse.
+ */
 static void
 put_number(struct sink *s, uintmax_t value, unsigned base, int upper,
     int width, int left, char pad)
@@ -61,7 +66,7 @@ put_number(struct sink *s, uintmax_t value, unsigned base, int upper,
 		emit(s, ' ');
 }
 
-/* Emit str, padded to width. */
+/* Emit str, padded with spaces to width; NULL prints as "(null)". */
 static void
 put_string(struct sink *s, const char *str, int width, int left)
 {
@@ -79,7 +84,16 @@ put_string(struct sink *s, const char *str, int width, int left)
 		emit(s, ' ');
 }
 
-/* The formatter: everything printf-like in the kernel ends up here. */
+/*
+ * The formatter: everything printf-like in the kernel ends up here.
+ *
+ * A conversion is read in the order the C standard gives it:
+ * '%', flags, width, length modifier, conversion character.  Every
+ * variadic argument must be fetched with va_arg at exactly the type the
+ * caller passed (after the default promotions), or the following
+ * arguments are read from the wrong place; the length modifier is what
+ * tells us that type.
+ */
 static void
 kvprintf(struct sink *s, const char *fmt, va_list ap)
 {
@@ -89,6 +103,7 @@ kvprintf(struct sink *s, const char *fmt, va_list ap)
 		intmax_t sval;
 		uintmax_t uval;
 
+		/* Ordinary characters are copied as they are. */
 		if (*fmt != '%') {
 			emit(s, *fmt);
 			continue;
@@ -119,6 +134,7 @@ kvprintf(struct sink *s, const char *fmt, va_list ap)
 		}
 		switch (*fmt) {
 		case 'c':
+			/* A char argument arrives promoted to int. */
 			emit(s, (char)va_arg(ap, int));
 			break;
 		case 's':
@@ -144,6 +160,10 @@ kvprintf(struct sink *s, const char *fmt, va_list ap)
 			else
 				sval = (intmax_t)va_arg(ap, size_t);
 			uval = (uintmax_t)sval;
+			/*
+			 * Print the magnitude as unsigned: negating the most
+			 * negative value is only defined in unsigned types.
+			 */
 			if (sign && sval < 0) {
 				emit(s, '-');
 				uval = -(uintmax_t)sval;
@@ -156,6 +176,7 @@ kvprintf(struct sink *s, const char *fmt, va_list ap)
 				put_number(s, uval, 10, 0, width, left, pad);
 			break;
 		case 'p':
+			/* Pointers: always hexadecimal, always with 0x. */
 			emit(s, '0');
 			emit(s, 'x');
 			put_number(s, (uintptr_t)va_arg(ap, void *), 16, 0,

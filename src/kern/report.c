@@ -10,12 +10,17 @@
 
 #include "kern/report.h"
 
+/* How each verdict is spelled on the console; the judge matches these. */
 static const char *const verdict_names[] = {
 	[PASS] = "PASS",
 	[FAIL] = "FAIL",
 	[SKIP] = "SKIP",
 };
 
+/*
+ * Checks reported so far, by verdict.  One CPU and no threads yet, so a
+ * plain counter is enough; with threads this would need a lock.
+ */
 static unsigned int counts[3];
 
 void
@@ -24,6 +29,10 @@ report(const char *name, enum verdict v, const char *fmt, ...)
 	char detail[200];
 	va_list ap;
 
+	/*
+	 * Format the detail first: a detail longer than the buffer is cut,
+	 * but the line keeps its shape and its newline.
+	 */
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);

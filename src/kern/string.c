@@ -9,6 +9,10 @@
 
 #include "kern/libkern.h"
 
+/*
+ * Copy len bytes; the areas must not overlap (nothing in the kernel
+ * needs memmove yet).  Byte by byte, so alignment never matters.
+ */
 void *
 memcpy(void *dst, const void *src, size_t len)
 {
@@ -20,6 +24,10 @@ memcpy(void *dst, const void *src, size_t len)
 	return (dst);
 }
 
+/*
+ * Fill len bytes with c.  The compiler emits calls to this for large
+ * zero initialisers, such as `struct x y = { 0 };`.
+ */
 void *
 memset(void *dst, int c, size_t len)
 {
@@ -30,6 +38,10 @@ memset(void *dst, int c, size_t len)
 	return (dst);
 }
 
+/*
+ * Compare len bytes as unsigned chars: the sign of the result is that
+ * of the first differing byte of a minus that of b.
+ */
 int
 memcmp(const void *a, const void *b, size_t len)
 {
@@ -41,6 +53,11 @@ memcmp(const void *a, const void *b, size_t len)
 	return (0);
 }
 
+/*
+ * Length of a NUL-terminated string.  Never call it on a buffer a peer
+ * filled (a ring, a grant, start_info): a peer need not terminate it.
+ * Copy with a bound and terminate the copy first.
+ */
 size_t
 strlen(const char *s)
 {
@@ -51,6 +68,7 @@ strlen(const char *s)
 	return (len);
 }
 
+/* Compare two strings; the unsigned char casts match the C standard. */
 int
 strcmp(const char *a, const char *b)
 {
@@ -61,6 +79,10 @@ strcmp(const char *a, const char *b)
 	return ((unsigned char)*a - (unsigned char)*b);
 }
 
+/*
+ * As strcmp, but look at no more than len characters: used to match a
+ * prefix, such as the start_info magic, in a string of unknown length.
+ */
 int
 strncmp(const char *a, const char *b, size_t len)
 {
@@ -74,6 +96,12 @@ strncmp(const char *a, const char *b, size_t len)
 	return (0);
 }
 
+/*
+ * The BSD bounded copy (libkern.h): it always terminates dst and returns
+ * the length it wanted to copy, so the caller detects truncation with
+ * one comparison, `strlcpy(...) >= size`.  strncpy, its older cousin,
+ * does neither.
+ */
 size_t
 strlcpy(char *dst, const char *src, size_t size)
 {
