@@ -35,10 +35,17 @@
 # which expand them).
 UNIT_TEST_OBJS_config_test	 = $(CONFIG_LIB_OBJS)
 UNIT_TEST_OBJS_result_test	 = $(RESULT_OBJS)
+UNIT_TEST_OBJS_cmdline_test	 = $(TOOLS_OBJDIR)/src/kern/cmdline.o
 
 ATF_CFLAGS	?=
 ATF_LIBS	?= -latf-c
-UNIT_TEST_CPPFLAGS = -Itools/config -Itools/xenlab
+UNIT_TEST_CPPFLAGS = -Itools/config -Itools/xenlab -iquote src
+
+# Kernel sources that are plain C (parsers, ring arithmetic) are compiled
+# for the host as they are and tested directly.
+$(TOOLS_OBJDIR)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -iquote src -MMD -MP -c -o $@ $<
 
 TESTS_BUILDDIR	 = $(BUILD)/tests
 UNIT_DATADIR	 = $(TESTS_BUILDDIR)/unit/data
