@@ -16,10 +16,15 @@
 KBUILD	:= $(BUILD)/$(KERNCONF)
 KERNEL_IMAGE	:= $(KBUILD)/kernel
 
-$(KBUILD)/config.mk $(KBUILD)/opt_global.h: src/conf/$(KERNCONF) \
-    src/conf/options src/conf/files $(CONFIG_TOOL)
+# tools/config rewrites an output only when its contents change, so that
+# an unchanged opt_global.h recompiles nothing; the stamp records when it
+# last ran.  CONFIG_INPUTS (from config.mk) adds the DEFAULTS files.
+$(KBUILD)/config.stamp: src/conf/$(KERNCONF) src/conf/options \
+    src/conf/files $(CONFIG_INPUTS) $(CONFIG_TOOL)
 	@mkdir -p $(KBUILD)
 	$(CONFIG_TOOL) -d $(KBUILD) src/conf/$(KERNCONF)
+	@touch $@
+$(KBUILD)/config.mk $(KBUILD)/opt_global.h: $(KBUILD)/config.stamp
 
 # Not for `make clean`: there is nothing to configure then.
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
