@@ -24,7 +24,10 @@ $(KBUILD)/config.stamp: src/conf/$(KERNCONF) src/conf/options \
 	@mkdir -p $(KBUILD)
 	$(CONFIG_TOOL) -d $(KBUILD) src/conf/$(KERNCONF)
 	@touch $@
+# The stamp's recipe writes these.  The empty recipe matters: make
+# re-reads config.mk (restarts) only when a rule ran and its mtime moved.
 $(KBUILD)/config.mk $(KBUILD)/opt_global.h: $(KBUILD)/config.stamp
+	@:
 
 # Not for `make clean`: there is nothing to configure then.
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
