@@ -40,15 +40,21 @@ include mk/labs.mk
 setup:
 	@$(XENLAB) setup
 
+# Both commands set up first: on a new machine the build itself needs
+# packages that the set-up installs (libxen-dev, gcc-multilib, libatf-dev).
+# The set-up runs in the open, so its progress is visible and not hidden
+# inside a test's time limit.
+
 # Boot the kernel alone under Xen; xenlab prints its console and judges
 # the result line.  With no TEST, the kernel runs every test that needs
 # no help from dom0.
-run: all setup
+run: setup
+	@$(MAKE) --no-print-directory -s all
 	@$(XENLAB) guest $(KERNEL_IMAGE) $(if $(TEST),--extra "test=$(TEST)")
 
-# The whole suite.  The set-up runs first, in the open, so that its
-# progress is visible instead of inside a test's time limit.
-check: all setup
+# The whole suite: every unit, boot, lab and lint test, through Kyua.
+check: setup
+	@$(MAKE) --no-print-directory -s all
 	@tools/kyua-check $(BUILD)
 
 clean:
