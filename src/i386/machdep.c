@@ -19,6 +19,7 @@
 #include <xen/sched.h>
 
 #include "i386/layout.h"
+#include "i386/pv.h"
 #include "kern/arch.h"
 #include "kern/libkern.h"
 #include "xen/hypercall.h"
@@ -37,6 +38,15 @@ void	i386_pv_start(start_info_t *si) __attribute__((noreturn));
 
 /* Our copy of the command line, always NUL-terminated. */
 static char cmdline[MAX_GUEST_CMDLINE];
+
+/*
+ * Where shared_info is mapped.  Xen gives its machine address in
+ * start_info but does not map it: we point this page-aligned page of our
+ * own image at the frame instead.  The frame that backed this page is
+ * not used again (one page lost, for a mapping that needs no page-table
+ * allocation).
+ */
+static char shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 /*
  * Convert a machine frame number to a pointer to that page in our
@@ -106,8 +116,35 @@ i386_pv_start(start_info_t *si)
 	boot_info.console_ring = mfn_to_virt(si->console.domU.mfn,
 	    si->nr_pages);
 	boot_info.console_evtchn = si->console.domU.evtchn;
+	boot_info.store_ring = mfn_to_virt(si->store_mfn, si->nr_pages);
+	boot_info.store_evtchn = si->store_evtchn;
+
+	/*
+	 * shared_info is given as a machine address, not a frame number.
+	 * Without it there are no events and no time: stop here.
+	 */
+	if (pv_map_frame(shared_info_page, si->shared_info >> PAGE_SHIFT) != 0) {
+		static const char msg[] =
+		    "domu: result: ERROR cannot map shared_info\n";
+		arch_early_write(msg, sizeof(msg) - 1);
+		arch_poweroff();
+	}
+	boot_info.shared_info = (struct shared_info *)shared_info_page;
 
 	kernel_main();
+}
+
+int
+pv_map_frame(void *va, xen_pfn_t mfn)
+{
+
+	/*
+	 * Present, writable, with accessed and dirty already set so that
+	 * the CPU need not write them back (Xen would have to check those
+	 * writes too).  UVMF_INVLPG drops the old translation from the TLB.
+	 */
+	return ((int)HYPERVISOR_update_va_mapping((unsigned long)va,
+	    pv_pte(mfn, PG_V | PG_RW | PG_A | PG_M), UVMF_INVLPG));
 }
 
 void

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct shared_info;
+
 /*
  * What the architecture learnt at boot, in a form both kernels can fill.
  * The PV kernel reads it from start_info (xen/include/public/xen.h);
@@ -37,6 +39,16 @@ struct boot_info {
 	void		*console_ring;
 	/* The event channel the console daemon listens on for that ring. */
 	uint32_t	 console_evtchn;
+	/* The xenstore ring (xen/include/public/io/xs_wire.h), mapped. */
+	void		*store_ring;
+	/* The event channel of xenstored for that ring. */
+	uint32_t	 store_evtchn;
+	/*
+	 * The shared_info page (xen/include/public/xen.h), mapped: event
+	 * pending and mask bits, each vCPU's vcpu_info (event mask, time),
+	 * the wall clock.
+	 */
+	struct shared_info *shared_info;
 };
 
 /* Filled by the architecture before kernel_main() is called. */

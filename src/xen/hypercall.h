@@ -27,6 +27,7 @@
 static inline long
 HYPERVISOR_console_io(int cmd, unsigned int count, const char *buf)
 {
+
 	return (hypercall3(__HYPERVISOR_console_io, (unsigned long)cmd,
 	    count, (unsigned long)buf));
 }
@@ -39,6 +40,7 @@ HYPERVISOR_console_io(int cmd, unsigned int count, const char *buf)
 static inline long
 HYPERVISOR_sched_op(int cmd, void *arg)
 {
+
 	return (hypercall2(__HYPERVISOR_sched_op, (unsigned long)cmd,
 	    (unsigned long)arg));
 }
@@ -51,6 +53,7 @@ HYPERVISOR_sched_op(int cmd, void *arg)
 static inline long
 HYPERVISOR_event_channel_op(int cmd, void *arg)
 {
+
 	return (hypercall2(__HYPERVISOR_event_channel_op, (unsigned long)cmd,
 	    (unsigned long)arg));
 }
@@ -63,7 +66,45 @@ HYPERVISOR_event_channel_op(int cmd, void *arg)
 static inline long
 HYPERVISOR_xen_version(int cmd, void *arg)
 {
+
 	return (hypercall2(__HYPERVISOR_xen_version, (unsigned long)cmd,
+	    (unsigned long)arg));
+}
+
+/*
+ * memory_op: the domain's memory reservation and physical map
+ * (XENMEM_* in xen/include/public/memory.h): balloon up and down,
+ * add_to_physmap for an HVM guest, the machine-to-phys area.
+ */
+static inline long
+HYPERVISOR_memory_op(unsigned int cmd, void *arg)
+{
+
+	return (hypercall2(__HYPERVISOR_memory_op, cmd, (unsigned long)arg));
+}
+
+/*
+ * grant_table_op: set up, query and use grant tables
+ * (GNTTABOP_* in xen/include/public/grant_table.h); count is the number
+ * of argument structures in the array.
+ */
+static inline long
+HYPERVISOR_grant_table_op(unsigned int cmd, void *args, unsigned int count)
+{
+
+	return (hypercall3(__HYPERVISOR_grant_table_op, cmd,
+	    (unsigned long)args, count));
+}
+
+/*
+ * vcpu_op: per-vCPU operations (VCPUOP_* in xen/include/public/vcpu.h),
+ * such as the one-shot timer that replaces a local APIC timer.
+ */
+static inline long
+HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
+{
+
+	return (hypercall3(__HYPERVISOR_vcpu_op, (unsigned long)cmd, vcpu,
 	    (unsigned long)arg));
 }
 
