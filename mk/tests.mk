@@ -33,9 +33,12 @@
 
 # The objects each unit test is linked against (defined before the rules,
 # which expand them).
-UNIT_TEST_OBJS_config_test	 = $(CONFIG_LIB_OBJS)
-UNIT_TEST_OBJS_result_test	 = $(RESULT_OBJS)
+UNIT_TEST_OBJS_config_test	 = $(CONFIG_LIB_OBJS) $(RUN_TOOL_OBJ)
+UNIT_TEST_OBJS_result_test	 = $(RESULT_OBJS) $(RUN_TOOL_OBJ)
 UNIT_TEST_OBJS_cmdline_test	 = $(TOOLS_OBJDIR)/src/kern/cmdline.o
+
+# A helper shared by the tests that run a built tool (tests/unit/run_tool.h).
+RUN_TOOL_OBJ	 = $(TOOLS_OBJDIR)/tests/unit/run_tool.o
 
 ATF_CFLAGS	?=
 ATF_LIBS	?= -latf-c
@@ -89,7 +92,7 @@ $(UNIT_CONF_OUT): $(UNIT_DATADIR)/src/conf/%: src/conf/%
 
 # A unit test: its own object (in the tools' object tree, so that the
 # test tree holds only what Kyua runs) linked with the objects it tests.
-$(UNIT_TESTS:%=$(TOOLS_OBJDIR)/tests/unit/%.o): \
+$(UNIT_TESTS:%=$(TOOLS_OBJDIR)/tests/unit/%.o) $(RUN_TOOL_OBJ): \
     $(TOOLS_OBJDIR)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) $(ATF_CFLAGS) $(UNIT_TEST_CPPFLAGS) \

@@ -14,26 +14,7 @@
 # only a hypervisor built by xenlab setup (CONFIG_VERBOSE_DEBUG) prints.
 #
 
-# The tree: this program is build/tests/boot/hello_test.
-top()
-{
-	(cd "$(atf_get_srcdir)/../../.." && pwd -P)
-}
-
-# fail_with_log MESSAGE FILE: fail, showing the end of FILE on stderr so
-# that Kyua's report carries the transcript.
-fail_with_log()
-{
-	echo "--- last lines of $2:" >&2
-	tail -n 40 "$2" >&2
-	atf_fail "$1"
-}
-
-# expect_line RE FILE WHAT: FILE must contain a line matching RE.
-expect_line()
-{
-	grep -Eq "$1" "$2" || fail_with_log "$3: no line matching '$1' in $2" "$2"
-}
+. "$(atf_get_srcdir)/../../../tests/boot/boot.subr"
 
 atf_test_case hello_guest_boots_and_reports_start_info
 hello_guest_boots_and_reports_start_info_head()
@@ -44,17 +25,11 @@ hello_guest_boots_and_reports_start_info_head()
 }
 hello_guest_boots_and_reports_start_info_body()
 {
-	local top run dir
-	top=$(top)
-	run=boot-hello-$$
-	dir=$top/build/xenlab/$run
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
+	local dir
 
-	tools/xenlab/xenlab guest build/XEN/kernel --name hello \
-	    --memory 64 --extra "test=hello" --run "$run" --timeout 240 \
-	    >"$dir.out" 2>&1 ||
-	    fail_with_log "xenlab guest failed (exit $?)" "$dir.out"
+	xenlab_run boot-hello-$$ guest build/XEN/kernel --name hello \
+	    --memory 64 --extra "test=hello"
+	dir=$RUN_DIR
 
 	# 64 MiB is 16384 pages of 4 KiB; the command line is ours.
 	expect_line '^domu: hello: PASS xen-3\.0-x86_32p nr_pages=16384 cmdline=test=hello$' \
@@ -77,16 +52,10 @@ concurrent_guests_share_one_xen_boot_head()
 }
 concurrent_guests_share_one_xen_boot_body()
 {
-	local top run dir
-	top=$(top)
-	run=boot-concurrent-$$
-	dir=$top/build/xenlab/$run
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
+	local dir
 
-	tools/xenlab/xenlab script tests/boot/concurrent.dom0 --run "$run" \
-	    --timeout 240 >"$dir.out" 2>&1 ||
-	    fail_with_log "the dom0 script failed (exit $?)" "$dir.out"
+	xenlab_run boot-concurrent-$$ script tests/boot/concurrent.dom0
+	dir=$RUN_DIR
 
 	# dom0 saw all three domains at once.
 	expect_line '^domu: concurrent: PASS' "$dir.out" "dom0's check"

@@ -16,7 +16,6 @@
 #define	_POSIX_C_SOURCE	200809L
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 
 #include "confgen.h"
 #include "confparse.h"
+#include "run_tool.h"
 
 /*
  * The declarations most tests check against: the real constraints of
@@ -921,19 +921,8 @@ ATF_TC_BODY(file_condition_naming_an_unknown_name_is_rejected, tc)
 static int
 run_config(const atf_tc_t *tc, const char *args)
 {
-	char tool[1024], cmd[2048];
-	int status;
 
-	snprintf(tool, sizeof(tool), "%s/../../tools/config",
-	    atf_tc_get_config_var(tc, "srcdir"));
-	if (access(tool, X_OK) != 0)
-		atf_tc_skip("%s is not built (make tools)", tool);
-	snprintf(cmd, sizeof(cmd), "'%s' %s >stdout.txt 2>stderr.txt", tool,
-	    args);
-	status = system(cmd);
-	ATF_REQUIRE_MSG(status != -1 && WIFEXITED(status),
-	    "could not run %s", cmd);
-	return (WEXITSTATUS(status));
+	return (run_tool(tc, "config", args));
 }
 
 ATF_TC_WITHOUT_HEAD(config_command_exits_2_on_usage_error);

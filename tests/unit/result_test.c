@@ -15,7 +15,6 @@
  */
 #define	_POSIX_C_SOURCE	200809L
 
-#include <sys/wait.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include <atf-c.h>
 
 #include "result.h"
+#include "run_tool.h"
 
 /*
  * Judge a log given as a string literal (which may hold NUL bytes, hence
@@ -456,19 +456,8 @@ ATF_TC_BODY(log_of_a_crashed_guest_is_failure, tc)
 static int
 run_judge(const atf_tc_t *tc, const char *args)
 {
-	char tool[1024], cmd[2048];
-	int status;
 
-	snprintf(tool, sizeof(tool), "%s/../../tools/judge",
-	    atf_tc_get_config_var(tc, "srcdir"));
-	if (access(tool, X_OK) != 0)
-		atf_tc_skip("%s is not built (make tools)", tool);
-	snprintf(cmd, sizeof(cmd), "'%s' %s >stdout.txt 2>stderr.txt", tool,
-	    args);
-	status = system(cmd);
-	ATF_REQUIRE_MSG(status != -1 && WIFEXITED(status),
-	    "could not run %s", cmd);
-	return (WEXITSTATUS(status));
+	return (run_tool(tc, "judge", args));
 }
 
 static void
