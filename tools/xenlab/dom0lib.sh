@@ -143,6 +143,12 @@ guest_start()
 		dom0lib_say "guest_start $name: give a KERNEL or --hvm ISO"
 		return 1
 	fi
+	# An HVM domain has no extra=: the command line is in the ISO
+	# (tools/mkiso on the host), so refuse rather than drop it.
+	if [ -n "$hvm" ] && [ -n "$extra" ]; then
+		dom0lib_say "guest_start $name: --extra does not reach an HVM guest; put the command line in the ISO (tools/mkiso)"
+		return 1
+	fi
 	for f in $kernel $hvm; do
 		if [ ! -f "$f" ]; then
 			dom0lib_say "guest_start $name: no file $f in dom0 (is it under build/, tests/ or given with --add?)"
