@@ -59,7 +59,8 @@ extern struct boot_info boot_info;
  *
  * Usable before any driver is set up and from panic().  PV: the
  * console_io hypercall (seen on Xen's serial line only when Xen is built
- * with CONFIG_VERBOSE_DEBUG).  HVM: the 0xE9 debug port.
+ * with CONFIG_VERBOSE_DEBUG).  HVM: the 0xE9 debug port, which Xen
+ * prints on its serial line, and COM1 (src/amd64/earlycons.c).
  * @param buf bytes to write (not NUL-terminated)
  * @param len number of bytes
  */
