@@ -35,9 +35,10 @@ HYPERVISOR_hvm_op(int op, void *arg)
 	    (unsigned long)arg));
 }
 
-/*
- * Read HVM parameter `index` of our own domain into *value.  Returns 0
- * or a negative Xen errno (-EINVAL for an index Xen does not know).
+/**
+ * @brief Read HVM parameter `index` of our own domain into *value.
+ * @return 0, or a negative Xen errno (-EINVAL for an index Xen does not
+ *	know); *value is left alone on error
  */
 static inline int
 hvm_get_param(uint32_t index, uint64_t *value)
@@ -54,7 +55,11 @@ hvm_get_param(uint32_t index, uint64_t *value)
 	return (error);
 }
 
-/* Set HVM parameter `index` of our own domain; 0 or a negative errno. */
+/**
+ * @brief Set HVM parameter `index` of our own domain.  A guest may set
+ *	only a few (HVM_PARAM_CALLBACK_IRQ among them); Xen refuses the rest.
+ * @return 0, or a negative Xen errno
+ */
 static inline int
 hvm_set_param(uint32_t index, uint64_t value)
 {
