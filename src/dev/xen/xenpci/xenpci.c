@@ -273,8 +273,10 @@ xenpci_unplug(void)
  * touched the address before, so no stale translation exists.  A PV
  * kernel maps the machine frame from start_info with update_va_mapping
  * instead.  Xen chooses the page's layout (32- or 64-bit) by the mode
- * the guest runs in when it first sets up event delivery: we are in
- * 64-bit mode, so it is struct shared_info as our headers see it.
+ * the guest is in when it has the hypercall page filled and when it sets
+ * HVM_PARAM_CALLBACK_IRQ (hvm_latch_shinfo_size() in
+ * xen/arch/x86/hvm/hvm.c): we do both in 64-bit mode, so the page is
+ * struct shared_info as our 64-bit headers see it.
  */
 static void
 xenpci_map_shared_info(void)
