@@ -183,7 +183,7 @@ trap_report(const struct trapframe *tf, const char *name, uintptr_t address)
 	} else
 		printf("trap: error code 0x%x\n", tf->tf_err);
 	/* No ring 3 yet: the frame ends at eflags, so %esp was just past. */
-	printf("trap: cs 0x%04x eflags 0x%08x esp 0x%08lx events %s\n",
+	printf("trap: cs 0x%04x eflags 0x%08x esp 0x%08lx, events were %s\n",
 	    tf->tf_cs & 0xffff, tf->tf_eflags,
 	    (unsigned long)((uintptr_t)tf + sizeof(*tf)),
 	    (tf->tf_cs >> 16) & 0xff ? "masked" : "enabled");
