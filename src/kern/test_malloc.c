@@ -17,7 +17,13 @@
 #include "kern/test.h"
 #include "kern/vm_page.h"
 
-/* One request of each interesting size: bucket edges and a page. */
+/*
+ * One request of each interesting size.  Each bucket edge is tried from
+ * both sides (15/16/17, 1024/1025): an off-by-one in bucket_index()
+ * would put a block in a bucket too small for it, and the fill below
+ * would then spill into its neighbour.  1025 to 4096 take the whole-page
+ * path, whose pointers free() must recognise by their alignment.
+ */
 static const size_t sizes[] = {
 	1, 15, 16, 17, 32, 100, 128, 255, 512, 1000, 1024, 1025, 2048, 4096,
 };
@@ -49,6 +55,7 @@ test_malloc(void)
 	unsigned char *blocks[NSIZES], *again;
 	size_t i, free_pages;
 
+	/* To report how many pages the heap took from the page allocator. */
 	free_pages = vm_page_free_count();
 	for (i = 0; i < NSIZES; i++) {
 		blocks[i] = malloc(sizes[i]);
@@ -58,6 +65,7 @@ test_malloc(void)
 			    (void *)blocks[i]);
 			return;
 		}
+		/* Every byte the caller asked for must be usable. */
 		fill(blocks[i], i);
 	}
 	/* Filled all before checking any: an overlap shows in one of them. */
@@ -68,7 +76,12 @@ test_malloc(void)
 			    (void *)blocks[i]);
 			return;
 		}
-	/* The heap's free lists are last in, first out. */
+	/*
+	 * The heap's free lists are last in, first out: the block just
+	 * freed is the next one of its size handed out.  If free() had
+	 * pushed it on the wrong bucket's list, or not at all, another
+	 * address would come back.
+	 */
 	free(blocks[5]);
 	again = malloc(sizes[5]);
 	if (again != blocks[5]) {
@@ -77,6 +90,12 @@ test_malloc(void)
 		    (void *)again);
 		return;
 	}
+	/*
+	 * Freeing every block exercises both free() paths; a mistake there
+	 * (a chunk taken for a page or the reverse) panics.  free(NULL) is
+	 * allowed, as in C.  The heap is bounded: above MALLOC_MAX the
+	 * answer is NULL, not a larger block.
+	 */
 	for (i = 0; i < NSIZES; i++)
 		free(blocks[i]);
 	free(NULL);
@@ -94,6 +113,11 @@ test_malloc(void)
 DOMU_TEST(malloc, "the kernel heap hands out aligned, disjoint blocks",
     test_malloc, 0);
 
+/*
+ * The second free() finds the chunk's free tag and the chunk itself on
+ * the 64-byte list, and must panic; the report line after it is only
+ * reached if it did not.  memory_test.sh checks the panic's message.
+ */
 static void
 test_double_free(void)
 {

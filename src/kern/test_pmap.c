@@ -42,11 +42,16 @@ same_memory(volatile uint32_t *at_va, volatile uint32_t *direct)
 {
 	unsigned int i;
 
+	/*
+	 * Every word, not just one: a mapping of the wrong page that
+	 * happened to hold the same value in one place must not pass.
+	 */
 	for (i = 0; i < PAGE_WORDS; i++)
 		at_va[i] = pattern(i);
 	for (i = 0; i < PAGE_WORDS; i++)
 		if (direct[i] != pattern(i))
 			return (0);
+	/* And the other way: both addresses really are one memory. */
 	direct[7] = ~pattern(7);
 	return (at_va[7] == ~pattern(7));
 }
@@ -59,6 +64,7 @@ check_readonly(uintptr_t va, unsigned long pfn, volatile uint32_t *direct)
 	uint8_t byte;
 	int error;
 
+	/* Replaces the writable mapping of the same page at va. */
 	if ((error = pmap_enter(va, pfn, 0)) != 0) {
 		report("pmap-readonly", FAIL, "pmap_enter(0x%lx, read-only) "
 		    "returned %d", (unsigned long)va, error);
@@ -71,6 +77,10 @@ check_readonly(uintptr_t va, unsigned long pfn, volatile uint32_t *direct)
 		    "read-only", (unsigned long)va);
 		return;
 	}
+	/*
+	 * A write that got through would mean the old, writable
+	 * translation survived in the TLB or the entry kept its RW bit.
+	 */
 	if (arch_probe_write((void *)va, 0) == 0) {
 		report("pmap-readonly", FAIL, "a write to 0x%lx, mapped "
 		    "read-only, did not fault", (unsigned long)va);
@@ -108,6 +118,10 @@ check_unmap(uintptr_t va, uintptr_t end, unsigned long pfn)
 	uint8_t byte;
 	int error;
 
+	/*
+	 * Without the invlpg that goes with the cleared entry, the read
+	 * below could still be served by the old translation.
+	 */
 	if ((error = pmap_remove(va)) != 0) {
 		report("pmap-unmap", FAIL, "pmap_remove(0x%lx) returned %d",
 		    (unsigned long)va, error);
@@ -118,6 +132,11 @@ check_unmap(uintptr_t va, uintptr_t end, unsigned long pfn)
 		    "pmap_remove", (unsigned long)va);
 		return;
 	}
+	/*
+	 * It must be the fault we caused: a page fault at va itself (the
+	 * address the architecture took from %cr2, or on PV from
+	 * vcpu_info's arch.cr2), not some other fault on the way.
+	 */
 	arch_probe_last_fault(&fault);
 	if (strcmp(fault.name, "page fault") != 0 || fault.address != va) {
 		report("pmap-unmap", FAIL, "reading 0x%lx took a %s at 0x%lx, "
@@ -125,6 +144,7 @@ check_unmap(uintptr_t va, uintptr_t end, unsigned long pfn)
 		    fault.name, (unsigned long)fault.address);
 		return;
 	}
+	/* The first page past the window: on PV, Xen's own M2P table. */
 	if ((error = pmap_enter(end, pfn, PMAP_WRITE)) == 0) {
 		report("pmap-unmap", FAIL, "pmap_enter accepted 0x%lx, past "
 		    "the window's end", (unsigned long)end);
@@ -146,6 +166,10 @@ test_pmap(void)
 	unsigned long pfn;
 	int error;
 
+	/*
+	 * A fresh page from the allocator: it is in the direct map, so
+	 * after pmap_enter() the same memory has two addresses.
+	 */
 	arch_kva_window(&start, &end);
 	direct = vm_page_alloc();
 	if (direct == NULL) {
