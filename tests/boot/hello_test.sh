@@ -14,26 +14,12 @@
 # only a hypervisor built by xenlab setup (CONFIG_VERBOSE_DEBUG) prints.
 #
 
-# The tree: this program is build/tests/boot/hello_test.
-top()
-{
-	(cd "$(atf_get_srcdir)/../../.." && pwd -P)
-}
-
-# fail_with_log MESSAGE FILE: fail, showing the end of FILE on stderr so
-# that Kyua's report carries the transcript.
-fail_with_log()
-{
-	echo "--- last lines of $2:" >&2
-	tail -n 40 "$2" >&2
-	atf_fail "$1"
-}
-
-# expect_line RE FILE WHAT: FILE must contain a line matching RE.
-expect_line()
-{
-	grep -Eq "$1" "$2" || fail_with_log "$3: no line matching '$1' in $2" "$2"
-}
+# The shared helpers (top, fail_with_log, expect_line, run_script), at the
+# top of the tree: tests/boot/boot.subr.
+for boot_dir in "$(atf_get_srcdir)/../../.." "$(atf_get_srcdir)/../.."; do
+	[ -f "$boot_dir/tests/boot/boot.subr" ] && break
+done
+. "$boot_dir/tests/boot/boot.subr"
 
 atf_test_case hello_guest_boots_and_reports_start_info
 hello_guest_boots_and_reports_start_info_head()
@@ -77,16 +63,9 @@ concurrent_guests_share_one_xen_boot_head()
 }
 concurrent_guests_share_one_xen_boot_body()
 {
-	local top run dir
-	top=$(top)
-	run=boot-concurrent-$$
-	dir=$top/build/xenlab/$run
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
+	local dir
 
-	tools/xenlab/xenlab script tests/boot/concurrent.dom0 --run "$run" \
-	    --timeout 240 >"$dir.out" 2>&1 ||
-	    fail_with_log "the dom0 script failed (exit $?)" "$dir.out"
+	run_script tests/boot/concurrent.dom0 boot-concurrent
 
 	# dom0 saw all three domains at once.
 	expect_line '^domu: concurrent: PASS' "$dir.out" "dom0's check"

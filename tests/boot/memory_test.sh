@@ -18,25 +18,12 @@
 # are printed on stdout, which Kyua keeps with the result.
 #
 
-# The tree: this program is build/tests/boot/memory_test.
-top()
-{
-	(cd "$(atf_get_srcdir)/../../.." && pwd -P)
-}
-
-# fail_with_log MESSAGE FILE: fail, showing the end of FILE on stderr.
-fail_with_log()
-{
-	echo "--- last lines of $2:" >&2
-	tail -n 40 "$2" >&2
-	atf_fail "$1"
-}
-
-# expect_line RE FILE WHAT: FILE must contain a line matching RE.
-expect_line()
-{
-	grep -Eq "$1" "$2" || fail_with_log "$3: no line matching '$1' in $2" "$2"
-}
+# The shared helpers (top, fail_with_log, expect_line, run_script), at the
+# top of the tree: tests/boot/boot.subr.
+for boot_dir in "$(atf_get_srcdir)/../../.." "$(atf_get_srcdir)/../.."; do
+	[ -f "$boot_dir/tests/boot/boot.subr" ] && break
+done
+. "$boot_dir/tests/boot/boot.subr"
 
 # judge_ok GUEST: the guest's log must be judged SUCCESS.
 judge_ok()
@@ -87,16 +74,8 @@ memory_of_32_128_512_mib_guests_head()
 }
 memory_of_32_128_512_mib_guests_body()
 {
-	local top run
-	top=$(top)
-	run=boot-memory-$$
-	dir=$top/build/xenlab/$run
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
-
-	tools/xenlab/xenlab script tests/boot/memory.dom0 --run "$run" \
-	    --timeout 240 >"$dir.out" 2>&1 ||
-	    fail_with_log "the dom0 script failed (exit $?)" "$dir.out"
+	# $dir is also read by judge_ok, judge_refuses and check_size.
+	run_script tests/boot/memory.dom0 boot-memory
 	expect_line '^domu: xen-memory: PASS' "$dir.out" "dom0's check of Xen's free memory"
 
 	for mib in 32 128 512; do
