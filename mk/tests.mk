@@ -36,6 +36,12 @@
 UNIT_TEST_OBJS_config_test	 = $(CONFIG_LIB_OBJS)
 UNIT_TEST_OBJS_result_test	 = $(RESULT_OBJS)
 UNIT_TEST_OBJS_cmdline_test	 = $(TOOLS_OBJDIR)/src/kern/cmdline.o
+UNIT_TEST_OBJS_vm_page_test	 = $(TOOLS_OBJDIR)/src/kern/vm_page.o \
+				   $(TOOLS_OBJDIR)/src/kern/malloc.o
+# In a host program the kernel heap's malloc and free would replace the
+# C library's (ATF's own allocations included): rename them.
+$(TOOLS_OBJDIR)/src/kern/malloc.o: HOSTCFLAGS += -Dmalloc=kernel_malloc \
+				   -Dfree=kernel_free
 
 ATF_CFLAGS	?=
 ATF_LIBS	?= -latf-c
