@@ -13,7 +13,9 @@
  *			uses and we do not).  Then Xen catches the fault and
  *			emulates the store if the resulting entry is one it
  *			would have accepted through mmu_update (ptwr, in
- *			xen/arch/x86/pv/ro-page-fault.c): a store that keeps
+ *			xen/arch/x86/pv/ro-page-fault.c, reached from
+ *			fixup_page_fault in xen/arch/x86/traps.c only with
+ *			the assist on): a store that keeps
  *			the entry empty goes through, one that would map
  *			machine frame 0, not ours, still faults.  The test
  *			switches the assist off again.
