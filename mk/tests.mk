@@ -36,6 +36,12 @@
 UNIT_TEST_OBJS_config_test	 = $(CONFIG_LIB_OBJS) $(RUN_TOOL_OBJ)
 UNIT_TEST_OBJS_result_test	 = $(RESULT_OBJS) $(RUN_TOOL_OBJ)
 UNIT_TEST_OBJS_cmdline_test	 = $(TOOLS_OBJDIR)/src/kern/cmdline.o
+UNIT_TEST_OBJS_vm_page_test	 = $(TOOLS_OBJDIR)/src/kern/vm_page.o \
+				   $(TOOLS_OBJDIR)/src/kern/malloc.o
+# In a host program the kernel heap's malloc and free would replace the
+# C library's (ATF's own allocations included): rename them.
+$(TOOLS_OBJDIR)/src/kern/malloc.o: HOSTCFLAGS += -Dmalloc=kernel_malloc \
+				   -Dfree=kernel_free
 
 # A helper shared by the tests that run a built tool (tests/unit/run_tool.h).
 RUN_TOOL_OBJ	 = $(TOOLS_OBJDIR)/tests/unit/run_tool.o

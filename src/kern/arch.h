@@ -83,6 +83,145 @@ void	arch_yield(void);
  */
 void	arch_poweroff(void) __attribute__((noreturn));
 
+/*
+ * Physical memory.  Both kernels number the domain's pages 0, 1, 2, ...
+ * (pseudo-physical frame numbers, pfns) and map each of them at a fixed
+ * kernel address, the direct map.  kern/vm_page.c hands out the pages
+ * the architecture did not use for itself.
+ */
+
+/* What arch_virt_to_pfn() and arch_pfn_to_mfn() return for "none". */
+#define	ARCH_NO_FRAME	((unsigned long)-1)
+
+/**
+ * @brief The first pfn the page allocator may hand out; every page from
+ *	it to arch_nr_pages() is free.
+ *
+ * PV: the first page after the bootstrap page tables (start_info's
+ * pt_base + nr_pt_frames) and after the page tables the kernel built to
+ * extend the direct map.  HVM: the first page after the kernel image and
+ * its own page tables.
+ */
+unsigned long	arch_first_free_pfn(void);
+
+/**
+ * @brief How many pages the direct map holds: every pfn below this has
+ *	a kernel address.
+ *
+ * PV: start_info's nr_pages, capped at 512 MiB of pages (the direct map
+ * ends where the kernel's virtual window starts).  HVM: the RAM below
+ * the first hole of the memory map.
+ */
+unsigned long	arch_nr_pages(void);
+
+/**
+ * @brief The kernel address of page pfn in the direct map.
+ * @return the address, or NULL when pfn >= arch_nr_pages()
+ */
+void		*arch_pfn_to_virt(unsigned long pfn);
+
+/**
+ * @brief The pfn of an address in the direct map.
+ * @return the pfn, or ARCH_NO_FRAME for an address outside the direct map
+ */
+unsigned long	arch_virt_to_pfn(const void *va);
+
+/**
+ * @brief The frame number by which Xen knows page pfn, to put in grant
+ *	entries and other hypercall arguments that name pages.
+ *
+ * PV: the machine frame (mfn), from the p2m list Xen gave in start_info.
+ * HVM: the pfn itself; Xen translates guest frames for an HVM guest.
+ * @return the frame, or ARCH_NO_FRAME when pfn is not one of ours
+ */
+unsigned long	arch_pfn_to_mfn(unsigned long pfn);
+
+/*
+ * Kernel virtual pages outside the direct map: a window of addresses
+ * where single pages are mapped and unmapped (FreeBSD's pmap_kenter and
+ * pmap_kremove).  PV: every page-table write is a hypercall, since Xen
+ * checks it; HVM: the kernel writes its page-table entry and flushes the
+ * TLB itself.
+ */
+
+/* pmap_enter() protection: without PMAP_WRITE the page is read-only. */
+#define	PMAP_WRITE	0x1
+
+/**
+ * @brief The window [*start, *end) of kernel addresses that pmap_enter()
+ *	and pmap_remove() work on.
+ *
+ * PV: from the end of the direct map (0xE0000000) to Xen's area
+ * (HYPERVISOR_VIRT_START, 0xF5800000).
+ */
+void	arch_kva_window(uintptr_t *start, uintptr_t *end);
+
+/**
+ * @brief Map page pfn at the page-aligned address va of the window,
+ *	replacing whatever va mapped, and flush va from the TLB.
+ * @param prot PMAP_WRITE for a writable mapping, 0 for read-only
+ * @return 0, or a negative Xen errno (xen/include/public/errno.h):
+ *	-XEN_EINVAL for a va outside the window or a pfn not ours, or
+ *	the hypervisor's refusal (PV: Xen refuses, for instance, a
+ *	writable mapping of a page that is a page table)
+ */
+int	pmap_enter(uintptr_t va, unsigned long pfn, unsigned int prot);
+
+/**
+ * @brief Unmap the page-aligned address va of the window and flush it
+ *	from the TLB; the page itself is not freed.
+ * @return 0, or a negative Xen errno (-XEN_EINVAL outside the window)
+ */
+int	pmap_remove(uintptr_t va);
+
+/*
+ * Touching memory that may not be there.  Tests use these to prove that
+ * an unmapped or protected page really faults; the architecture turns
+ * the fault into a return value instead of a panic (i386: a fix-up
+ * table consulted by the page-fault handler).
+ */
+
+/* What a probe that failed ran into. */
+struct arch_fault {
+	unsigned int	 vector;	/* the exception (14: page fault) */
+	const char	*name;		/* its name, "page fault" */
+	unsigned long	 error_code;	/* as the CPU pushed it */
+	uintptr_t	 address;	/* the faulting address (page faults) */
+};
+
+/**
+ * @brief Read the byte at addr, surviving a fault.
+ * @param addr any address
+ * @param out where the byte goes (must itself be valid)
+ * @return 0, or -1 if the read faulted (see arch_probe_last_fault())
+ */
+int	arch_probe_read(const volatile void *addr, uint8_t *out);
+
+/**
+ * @brief Write value at addr, surviving a fault.
+ * @return 0, or -1 if the write faulted (see arch_probe_last_fault())
+ */
+int	arch_probe_write(volatile void *addr, uint8_t value);
+
+/**
+ * @brief The fault that made the last probe return -1.
+ * @param fault filled in; all zero if no probe has faulted yet
+ */
+void	arch_probe_last_fault(struct arch_fault *fault);
+
+/**
+ * @brief Check what the architecture was handed at boot, for the `boot`
+ *	test.
+ *
+ * PV: start_info - its magic and flags, the page-table frames inside the
+ * bootstrap region, the console and xenstore frames ours.  HVM: the
+ * multiboot information and the HVM parameters.
+ * @param buf one line: a summary when all is well, else what is wrong
+ * @param size size of buf
+ * @return 0 when everything holds, -1 otherwise
+ */
+int	arch_boot_check(char *buf, size_t size);
+
 /**
  * @brief The machine-independent kernel, entered once the architecture
  *	has filled boot_info.  Runs the test the command line asks for,

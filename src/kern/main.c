@@ -17,6 +17,7 @@
 #include "kern/libkern.h"
 #include "kern/report.h"
 #include "kern/test.h"
+#include "kern/vm_page.h"
 
 #ifdef DEV_CONSOLE
 #include "dev/xen/console/console.h"
@@ -50,7 +51,7 @@ run_tests(void)
 	len = cmdline_get(boot_info.cmdline, "test", name, sizeof(name));
 	if (len < 0) {
 		for (t = domu_tests_start; t < domu_tests_stop; t++)
-			if (((*t)->flags & TEST_NEEDS_DOM0) == 0)
+			if (((*t)->flags & (TEST_NEEDS_DOM0 | TEST_PANICS)) == 0)
 				(*t)->run();
 		report_result();
 		return;
@@ -80,6 +81,8 @@ kernel_main(void)
 #endif
 	printf("domu kernel: %s, %lu pages, command line \"%s\"\n",
 	    boot_info.magic, boot_info.nr_pages, boot_info.cmdline);
+	/* The architecture has mapped all memory: take over the free pages. */
+	vm_page_init();
 
 	run_tests();
 

@@ -19,6 +19,11 @@
 
 /* The test needs dom0 to act (xl commands, a peer): run only by name. */
 #define	TEST_NEEDS_DOM0	0x1
+/*
+ * The test ends the kernel on purpose (it shows a panic's report): run
+ * only by name, and expect "domu: result: ERROR panic: ...".
+ */
+#define	TEST_PANICS	0x2
 
 struct domu_test {
 	const char	*name;		/* the value of test= */
