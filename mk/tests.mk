@@ -37,6 +37,7 @@ UNIT_TEST_OBJS_config_test	 = $(CONFIG_LIB_OBJS)
 UNIT_TEST_OBJS_result_test	 = $(RESULT_OBJS)
 UNIT_TEST_OBJS_cmdline_test	 = $(TOOLS_OBJDIR)/src/kern/cmdline.o
 UNIT_TEST_OBJS_xenstore_test	 = $(TOOLS_OBJDIR)/src/xen/xs_msg.o
+UNIT_TEST_OBJS_gnttab_test	 = $(TOOLS_OBJDIR)/src/xen/gnttab_v1.o
 
 ATF_CFLAGS	?=
 ATF_LIBS	?= -latf-c

@@ -32,6 +32,7 @@
 #define	START_INFO_MAGIC_PREFIX	"xen-3.0-x86_32p"
 
 struct boot_info boot_info;
+const xen_pfn_t *pv_p2m;
 
 /* Entered from locore.S only; declared here to keep the prototype rule. */
 void	i386_pv_start(start_info_t *si) __attribute__((noreturn));
@@ -107,6 +108,8 @@ i386_pv_start(start_info_t *si)
 	cmdline[sizeof(cmdline) - 1] = '\0';
 	boot_info.cmdline = cmdline;
 	boot_info.nr_pages = si->nr_pages;
+	/* The p2m list, for arch_virt_to_frame() (frames.c). */
+	pv_p2m = (const xen_pfn_t *)si->mfn_list;
 
 	/*
 	 * The console ring's frame is given as a machine frame (mfn); a

@@ -108,6 +108,14 @@ HYPERVISOR_set_callbacks(unsigned long event_selector,
 	    event_address, failsafe_selector, failsafe_address));
 }
 
+/*
+ * The p2m list: entry pfn is the machine frame behind pseudo-physical
+ * frame pfn, for pfn < boot_info.nr_pages.  The domain builder leaves
+ * it in our initial mapping (start_info.mfn_list); machdep.c saves its
+ * address.  Read by arch_virt_to_frame() (frames.c).
+ */
+extern const xen_pfn_t *pv_p2m;
+
 /**
  * @brief Map machine frame mfn, writable, at the page-aligned kernel
  *	address va, replacing what was mapped there (machdep.c).

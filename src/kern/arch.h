@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xen/xen.h"
+
 struct shared_info;
 
 /*
@@ -74,6 +76,39 @@ void	arch_early_write(const char *buf, size_t len);
  * number of tries.
  */
 void	arch_yield(void);
+
+/* What arch_virt_to_frame() returns for an address that is not ours. */
+#define	ARCH_FRAME_INVALID	((xen_pfn_t)~0UL)
+
+/**
+ * @brief The frame number by which Xen and other domains know the page
+ *	that holds kernel address va: what goes in a grant entry.
+ *
+ * PV: the machine frame (mfn), from the p2m list the domain builder
+ * left in memory (start_info.mfn_list), indexed by the pseudo-physical
+ * frame (va - KERNBASE) >> PAGE_SHIFT.  HVM: the guest's own physical
+ * frame (gfn); Xen translates it for the peer.  Pages whose mapping was
+ * replaced (shared_info, the grant table itself) give the frame they
+ * had before, not what is mapped there now.
+ * @return the frame, or ARCH_FRAME_INVALID when va is not in the
+ *	kernel's memory
+ */
+xen_pfn_t arch_virt_to_frame(const void *va);
+
+/**
+ * @brief Map the n frames of our grant table, contiguously, and return
+ *	their address (src/xen/gnttab.c).
+ *
+ * GNTTABOP_setup_table has grown the table to n frames and listed them.
+ * PV: they are machine frames; each is mapped with update_va_mapping
+ * over a page reserved in the image (as shared_info is).  HVM: the
+ * list is not needed; each frame is placed into our physical address
+ * space with XENMEM_add_to_physmap (XENMAPSPACE_grant_table, index i),
+ * at pages the kernel sets aside for it.
+ * @return the table, or NULL when n is more than the architecture
+ *	reserved room for (GNTTAB_NR_FRAMES) or a mapping failed
+ */
+void	*arch_map_grant_frames(const xen_pfn_t *frames, unsigned int n);
 
 /**
  * @brief End the domain: power off, never return.
