@@ -31,7 +31,6 @@
 #include "xen/gnttab.h"
 #include "xen/hypercall.h"
 #include "xen/xenstore.h"
-#include "xen/xs_msg.h"
 
 /* Where dom0 writes its reply in the granted page (tools/dom0/gntmap.c). */
 #define	DOM0_REPLY	"dom0 was here"
@@ -84,6 +83,12 @@ copy_from_grant(domid_t owner, grant_ref_t gref)
 	struct gnttab_copy op;
 	long rc;
 
+	/*
+	 * The source is named by grant: Xen looks up entry gref in the
+	 * owner's table and checks that it permits us, the copying domain,
+	 * to read the frame it names; it sets GTF_reading for the length
+	 * of the copy.
+	 */
 	memset(&op, 0, sizeof(op));
 	op.source.u.ref = gref;
 	op.source.domid = owner;
@@ -108,6 +113,10 @@ check_self_copy(void)
 		report("gnttab-copy", FAIL, "cannot read our domid: %d", err);
 		return;
 	}
+	/*
+	 * The grant names our own domid: the domain allowed to use it is
+	 * the one that will ask Xen to copy, which is us.
+	 */
 	pattern_fill(page_src);
 	memset(page_dst, 0, sizeof(page_dst));
 	gref = gnttab_grant_access((domid_t)domid,
@@ -151,6 +160,10 @@ check_references(void)
 	xen_pfn_t frame = arch_virt_to_frame(page_src);
 	int ref, last;
 
+	/*
+	 * Grant the same page read-only to dom0 until the references run
+	 * out; nobody maps them, so each end_access succeeds at once.
+	 */
 	gnttab_get_info(&info);
 	before = info.nr_free;
 	while (n < sizeof(refs) / sizeof(refs[0]) &&
@@ -197,32 +210,16 @@ test_gnttab(void)
 DOMU_TEST(gnttab, "grant a page, Xen copies through it, revoke, refs",
     test_gnttab, 0);
 
-/*
- * Wait until dom0 writes key (under data/gnttab), watching it.  The
- * watch fires once when set, which covers a key written before.
- */
-static int
-wait_for_dom0(const char *key)
-{
-	char path[XS_WATCH_PATH_MAX];
-	int err;
-
-	if ((err = xs_watch(key, "gnttab")) != 0)
-		return (err);
-	while ((err = xs_read(XST_NIL, key, NULL, 0)) == -ENOENT &&
-	    (err = xs_watch_event("gnttab", path, sizeof(path),
-	    DOM0_TIMEOUT_MS)) == 0)
-		;
-	(void)xs_unwatch(key, "gnttab");
-	return (err < 0 ? err : 0);
-}
-
 static void
 test_gnttab_dom0(void)
 {
 	char gref_text[16];
 	int gref, err, flags;
 
+	/*
+	 * Writable, to dom0: dom0 will write its reply into the page.  The
+	 * frame is the page's machine frame on PV (arch_virt_to_frame).
+	 */
 	pattern_fill(page_src);
 	gref = gnttab_grant_access(0, arch_virt_to_frame(page_src), false);
 	if (gref < 0) {
@@ -235,7 +232,7 @@ test_gnttab_dom0(void)
 		return;
 	}
 	printf("gnttab_dom0: granted page to dom0 as gref %d\n", gref);
-	if ((err = wait_for_dom0("data/gnttab/mapped")) != 0) {
+	if ((err = xs_wait_for("data/gnttab/mapped", DOM0_TIMEOUT_MS)) != 0) {
 		report("gnttab-dom0", FAIL, "dom0 never said mapped: %d", err);
 		return;
 	}
@@ -252,7 +249,11 @@ test_gnttab_dom0(void)
 		    "\"%s\", expected \"" DOM0_REPLY "\"", start);
 		return;
 	}
-	/* Still mapped in dom0: Xen marked the entry; we must refuse. */
+	/*
+	 * Still mapped in dom0: Xen marked the entry; we must refuse.  Our
+	 * answer goes to xenstore, where dom0 waits for it before it
+	 * unmaps, so the order is fixed: refuse, then unmap, then succeed.
+	 */
 	flags = gnttab_query_flags((grant_ref_t)gref);
 	err = gnttab_end_access((grant_ref_t)gref);
 	(void)xs_write(XST_NIL, "data/gnttab/busy", err == -EBUSY ? "refused" :
@@ -263,11 +264,12 @@ test_gnttab_dom0(void)
 		    flags);
 		return;
 	}
-	if ((err = wait_for_dom0("data/gnttab/unmapped")) != 0) {
+	if ((err = xs_wait_for("data/gnttab/unmapped", DOM0_TIMEOUT_MS)) != 0) {
 		report("gnttab-dom0", FAIL, "dom0 never said unmapped: %d",
 		    err);
 		return;
 	}
+	/* Unmapped: Xen has cleared GTF_reading and GTF_writing. */
 	if ((err = gnttab_end_access((grant_ref_t)gref)) != 0) {
 		report("gnttab-dom0", FAIL, "end_access after dom0 unmapped: "
 		    "error %d", err);

@@ -81,6 +81,11 @@ check_identity(void)
 	unsigned long domid;
 	int err;
 
+	/*
+	 * libxl writes both at domain creation.  A domid is below
+	 * DOMID_FIRST_RESERVED (0x7FF0): the ids above are Xen's own
+	 * (DOMID_SELF, DOMID_IO ...), never a real domain's.
+	 */
 	err = xs_read_uint(XST_NIL, "domid", DOMID_FIRST_RESERVED - 1, &domid);
 	if (err != 0) {
 		report("xs-identity", FAIL, "read domid: error %d", err);
@@ -124,6 +129,13 @@ static void
 check_errors(void)
 {
 
+	/*
+	 * Each request fails in xenstored for a different reason, and the
+	 * name it sends back ("ENOENT" ...) must arrive as that error:
+	 * a missing node; a node in dom0's home, which only dom0 may write
+	 * (the permissions libxl set); a path below a missing node; a
+	 * transaction id xenstored never gave out.
+	 */
 	if (!expect_error("xs-errors", "read of a missing key",
 	    xs_read(XST_NIL, TESTDIR "/no-such-key", NULL, 0), -ENOENT) ||
 	    !expect_error("xs-errors", "write into dom0's home",
@@ -146,6 +158,10 @@ check_directory(void)
 	const char *p;
 	int n;
 
+	/*
+	 * Set-up steps are not checked one by one: a failure shows in the
+	 * listing, which is the check.
+	 */
 	(void)xs_mkdir(XST_NIL, TESTDIR "/dir");
 	for (i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), TESTDIR "/dir/%s", want[i]);
@@ -185,6 +201,7 @@ tx_body(xs_transaction_t tx, void *arg)
 	int err;
 
 	t->tries++;
+	/* The read puts tx/c in the transaction's set of nodes it saw. */
 	(void)xs_read(tx, TESTDIR "/tx/c", buf, sizeof(buf));
 	if (t->tries == 1 &&
 	    (err = xs_write(XST_NIL, TESTDIR "/tx/c", "changed")) != 0)
@@ -204,6 +221,7 @@ check_transaction(void)
 	struct tx_test t = { 0, 0 };
 	int err;
 
+	/* Start from a known tree: tx/c only, so tx/a and tx/b are new. */
 	(void)xs_rm(XST_NIL, TESTDIR "/tx");
 	(void)xs_write(XST_NIL, TESTDIR "/tx/c", "initial");
 	err = xs_transaction_run(tx_body, &t);
@@ -248,6 +266,12 @@ check_watch_queue(void)
 		    err == 0 ? path : "-");
 		goto out;
 	}
+	/*
+	 * xenstored fires the watch while it handles our write, so the
+	 * event is in the ring before the reply to the read that follows:
+	 * the client must have queued it by the time that read returns.
+	 * The counters tell how many events went into the queue.
+	 */
 	xs_get_stats(&before);
 	(void)xs_write(XST_NIL, TESTDIR "/w", "1");
 	(void)xs_read(XST_NIL, "domid", NULL, 0);
@@ -257,6 +281,7 @@ check_watch_queue(void)
 		    "requests, expected 1", after.events - before.events);
 		goto out;
 	}
+	/* Timeout 0: the event must already be here, not on its way. */
 	err = xs_watch_event("xs-self", path, sizeof(path), 0);
 	if (err != 0 || strcmp(path, TESTDIR "/w") != 0) {
 		report("xs-watch", FAIL, "queued event: error %d path %s", err,
@@ -276,6 +301,12 @@ check_round_trips(void)
 	char buf[16];
 	int i, err = 0;
 
+	/*
+	 * The kernel has no clock yet, so the test counts yields; the time
+	 * per round trip was measured from Xen's serial timestamps (see
+	 * walkthroughs/boot-pv.md, "Talking to xenstore").  One read is a
+	 * request, an event to xenstored, its reply and our polling.
+	 */
 	xs_get_stats(&before);
 	for (i = 0; i < BENCH_READS && err >= 0; i++)
 		err = xs_read(XST_NIL, "domid", buf, sizeof(buf));
@@ -305,6 +336,7 @@ test_xenstore(void)
 	check_transaction();
 	check_watch_queue();
 	check_round_trips();
+	/* Leave our home as we found it. */
 	(void)xs_rm(XST_NIL, TESTDIR);
 }
 

@@ -63,6 +63,13 @@
  */
 #define	XS_MAX_UNRELATED	1000
 
+/*
+ * How many events xs_wait_for() takes for its path before giving up:
+ * each renews the timeout, so a node deleted and re-created forever
+ * must not keep us.
+ */
+#define	XS_WAIT_FOR_EVENTS	64
+
 static struct xenstore_domain_interface *xs_intf;
 static uint32_t xs_evtchn;
 /* The last request id used; 0 is never sent (see xs_next_req_id). */
@@ -534,6 +541,36 @@ xs_watch_event(const char *token, char *path, size_t size,
 			return (-ETIMEDOUT);
 	}
 	return (-ETIMEDOUT);
+}
+
+int
+xs_wait_for(const char *path, unsigned int timeout_ms)
+{
+	char event[XS_WATCH_PATH_MAX];
+	int err, events;
+
+	if (strlen(path) >= XS_WATCH_TOKEN_MAX)
+		return (-E2BIG);
+	if ((err = xs_watch(path, path)) != 0)
+		return (err);
+	/*
+	 * Read first, then wait: the watch fires once when set, and a node
+	 * written before the watch existed is found by the read.  Each
+	 * event means "look again"; a bounded number of them.
+	 */
+	for (events = 0;; events++) {
+		if ((err = xs_read(XST_NIL, path, NULL, 0)) != -ENOENT)
+			break;
+		if (events == XS_WAIT_FOR_EVENTS) {
+			err = -ETIMEDOUT;
+			break;
+		}
+		err = xs_watch_event(path, event, sizeof(event), timeout_ms);
+		if (err != 0)
+			break;
+	}
+	(void)xs_unwatch(path, path);
+	return (err < 0 ? err : 0);
 }
 
 void

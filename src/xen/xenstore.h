@@ -133,6 +133,14 @@ int	xs_unwatch(const char *path, const char *token);
 int	xs_watch_event(const char *token, char *path, size_t size,
 	    unsigned int timeout_ms);
 
+/**
+ * @brief Wait until path exists (another domain writes it), watching it
+ *	with the path itself as token.
+ * @return 0, -ETIMEDOUT when it did not appear within about timeout_ms
+ *	(see xs_watch_event), or -errno
+ */
+int	xs_wait_for(const char *path, unsigned int timeout_ms);
+
 /* Counters for tests and measurements. */
 struct xs_stats {
 	unsigned long	requests;	/* requests sent */

@@ -14,26 +14,12 @@
 # only a hypervisor built by xenlab setup (CONFIG_VERBOSE_DEBUG) prints.
 #
 
-# The tree: this program is build/tests/boot/hello_test.
-top()
-{
-	(cd "$(atf_get_srcdir)/../../.." && pwd -P)
-}
-
-# fail_with_log MESSAGE FILE: fail, showing the end of FILE on stderr so
-# that Kyua's report carries the transcript.
-fail_with_log()
-{
-	echo "--- last lines of $2:" >&2
-	tail -n 40 "$2" >&2
-	atf_fail "$1"
-}
-
-# expect_line RE FILE WHAT: FILE must contain a line matching RE.
-expect_line()
-{
-	grep -Eq "$1" "$2" || fail_with_log "$3: no line matching '$1' in $2" "$2"
-}
+# The shared helpers (top, fail_with_log, expect_line), at the top of the
+# tree.
+for boot_dir in "$(atf_get_srcdir)/../../.." "$(atf_get_srcdir)/../.."; do
+	[ -f "$boot_dir/tests/boot/boot.subr" ] && break
+done
+. "$boot_dir/tests/boot/boot.subr"
 
 atf_test_case hello_guest_boots_and_reports_start_info
 hello_guest_boots_and_reports_start_info_head()

@@ -75,22 +75,38 @@ expect_pull(enum xs_pull_status want)
 	    got, want);
 }
 
-ATF_TC_WITHOUT_HEAD(whole_reply_is_read_and_terminated);
-ATF_TC_BODY(whole_reply_is_read_and_terminated, tc)
+/*
+ * With every index at start, let the peer send one whole message and
+ * require the reader to deliver it intact and consume exactly it.
+ */
+static void
+deliver(XENSTORE_RING_IDX start, uint32_t type, uint32_t req_id,
+    const char *body, size_t len)
 {
 	char msg[64];
 	size_t n;
 
-	ring_reset(0);
-	n = make_msg(msg, XS_READ, 7, "value", 5);
+	ring_reset(start);
+	n = make_msg(msg, type, req_id, body, len);
 	peer_put(msg, n);
 	expect_pull(XS_PULL_DONE);
-	ATF_CHECK_EQ(reader.hdr.type, XS_READ);
-	ATF_CHECK_EQ(reader.hdr.req_id, 7);
-	ATF_CHECK_EQ(reader.hdr.len, 5);
+	ATF_CHECK_EQ(reader.hdr.type, type);
+	ATF_CHECK_EQ(reader.hdr.req_id, req_id);
+	ATF_CHECK_EQ(reader.hdr.len, len);
+	ATF_CHECK_MSG(memcmp(reader.body, body, len) == 0 &&
+	    reader.body[len] == '\0', "body differs from what was sent, or "
+	    "is not terminated");
+	ATF_CHECK_EQ_MSG(intf.rsp_cons, (XENSTORE_RING_IDX)(start + n),
+	    "rsp_cons %u, expected %u", intf.rsp_cons,
+	    (XENSTORE_RING_IDX)(start + n));
+}
+
+ATF_TC_WITHOUT_HEAD(whole_reply_is_read_and_terminated);
+ATF_TC_BODY(whole_reply_is_read_and_terminated, tc)
+{
+
+	deliver(0, XS_READ, 7, "value", 5);
 	ATF_CHECK_STREQ(reader.body, "value");
-	ATF_CHECK_EQ_MSG(intf.rsp_cons, n, "rsp_cons %u, expected %zu",
-	    intf.rsp_cons, n);
 	/* Pulling again without a reset keeps the same message. */
 	expect_pull(XS_PULL_DONE);
 }
@@ -98,32 +114,18 @@ ATF_TC_BODY(whole_reply_is_read_and_terminated, tc)
 ATF_TC_WITHOUT_HEAD(message_split_across_the_ring_end_is_reassembled);
 ATF_TC_BODY(message_split_across_the_ring_end_is_reassembled, tc)
 {
-	char msg[64];
-	size_t n;
 
 	/* 1020 leaves 4 slots before the end: the header itself is split. */
-	ring_reset(1020);
-	n = make_msg(msg, XS_DIRECTORY, 3, "a\0bb\0", 5);
-	peer_put(msg, n);
-	expect_pull(XS_PULL_DONE);
-	ATF_CHECK_EQ(reader.hdr.type, XS_DIRECTORY);
-	ATF_CHECK_EQ(reader.hdr.len, 5);
-	ATF_CHECK(memcmp(reader.body, "a\0bb\0", 5) == 0);
-	ATF_CHECK_EQ(intf.rsp_cons, 1020 + n);
+	deliver(1020, XS_DIRECTORY, 3, "a\0bb\0", 5);
+	/* 1000: the header fits, the body is split. */
+	deliver(1000, XS_READ, 4, "0123456789", 10);
 }
 
 ATF_TC_WITHOUT_HEAD(indices_wrapping_at_2_to_the_32_still_work);
 ATF_TC_BODY(indices_wrapping_at_2_to_the_32_still_work, tc)
 {
-	char msg[64];
-	size_t n;
 
-	ring_reset(0xfffffff8u);
-	n = make_msg(msg, XS_WRITE, 9, "OK", 3);
-	peer_put(msg, n);
-	expect_pull(XS_PULL_DONE);
-	ATF_CHECK_STREQ(reader.body, "OK");
-	ATF_CHECK_EQ(intf.rsp_cons, (XENSTORE_RING_IDX)(0xfffffff8u + n));
+	deliver(0xfffffff8u, XS_WRITE, 9, "OK", 3);
 }
 
 ATF_TC_WITHOUT_HEAD(truncated_message_waits_for_the_rest);

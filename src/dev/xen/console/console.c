@@ -16,9 +16,10 @@
  * dom0), each with a producer and a consumer index that only ever grow
  * (they wrap at 2^32, and MASK_XENCONS_IDX reduces them to a slot).  For
  * `out` we own out_prod and dom0 owns out_cons; for `in` dom0 owns
- * in_prod and we own in_cons.  A side writes only the indices it owns.  Where the page and its event channel are found is the
- * architecture's business (start_info for PV, HVM parameters for HVM);
- * we get them from boot_info.
+ * in_prod and we own in_cons.  A side writes only the indices it owns.
+ * Where the page and its event channel are found is the architecture's
+ * business (start_info for PV, HVM parameters for HVM); we get them
+ * from boot_info.
  *
  * The peer is not trusted: if its index claims more bytes in flight than
  * the ring holds, the ring is corrupt and we stop using it.
