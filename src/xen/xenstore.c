@@ -115,7 +115,24 @@ xs_abandon(const char *why)
 	    "rsp_cons %u); ring abandoned\n", why, xs_intf->req_prod,
 	    READ_ONCE(xs_intf->req_cons), READ_ONCE(xs_intf->rsp_prod),
 	    xs_intf->rsp_cons);
+	/*
+	 * A server with FEATURE_ERROR says in `error` what it thinks went
+	 * wrong (XENSTORE_ERROR_* in xs_wire.h): worth a line when it
+	 * does.
+	 */
+	if ((READ_ONCE(xs_intf->server_features) &
+	    XENSTORE_SERVER_FEATURE_ERROR) != 0)
+		printf("xenstore: the server's error field holds %u\n",
+		    READ_ONCE(xs_intf->error));
 	return (-EIO);
+}
+
+/* Whether the server has finished (re)connecting the ring. */
+static bool
+xs_ring_connected(struct xenstore_domain_interface *intf)
+{
+
+	return (READ_ONCE(intf->connection) == XENSTORE_CONNECTED);
 }
 
 int
@@ -140,18 +157,14 @@ xs_init(void)
 	 * XENSTORE_CONNECTED, a bounded time.
 	 */
 	features = READ_ONCE(intf->server_features);
-	if (features & XENSTORE_SERVER_FEATURE_RECONNECTION) {
-		while (READ_ONCE(intf->connection) != XENSTORE_CONNECTED &&
-		    budget-- > 0)
-			arch_yield();
-		if (READ_ONCE(intf->connection) != XENSTORE_CONNECTED) {
-			printf("xenstore: ring stays in reconnection "
-			    "(connection %u); xenstore is unavailable\n",
-			    READ_ONCE(intf->connection));
-			return (-EIO);
-		}
-	}
 	xs_intf = intf;
+	if ((features & XENSTORE_SERVER_FEATURE_RECONNECTION) != 0 &&
+	    xs_wait(xs_ring_connected, &budget) != 0) {
+		printf("xenstore: ring stays in reconnection (connection %u); "
+		    "xenstore is unavailable\n", READ_ONCE(intf->connection));
+		xs_intf = NULL;
+		return (-EIO);
+	}
 	xs_evtchn = boot_info.store_evtchn;
 	xs_reader_reset(&xs_rx);
 	printf("xenstore: ring %p, event channel %u, server features 0x%x\n",
