@@ -10,6 +10,7 @@
 # Other targets:
 #	all		the kernel for KERNCONF, the host tools, the tests
 #	kernel		$(BUILD)/$(KERNCONF)/kernel only
+#	dom0		programs boot tests run in dom0 (mk/dom0.mk)
 #	setup		only the one-time set-up
 #	handout, grade	labs: see labs/README.md (mk/labs.mk)
 #	clean		remove $(BUILD)
@@ -30,12 +31,13 @@ CONFIG_TOOL	:= $(BUILD)/tools/config
 .DEFAULT_GOAL	:= all
 .PHONY: all kernel setup run check clean tests
 
-all: kernel tools tests
+all: kernel tools tests dom0
 
 include mk/tools.mk
 include mk/kernel.mk
 include mk/tests.mk
 include mk/labs.mk
+include mk/dom0.mk
 
 setup:
 	@$(XENLAB) setup

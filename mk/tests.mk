@@ -45,6 +45,8 @@ $(TOOLS_OBJDIR)/src/kern/malloc.o: HOSTCFLAGS += -Dmalloc=kernel_malloc \
 
 # A helper shared by the tests that run a built tool (tests/unit/run_tool.h).
 RUN_TOOL_OBJ	 = $(TOOLS_OBJDIR)/tests/unit/run_tool.o
+UNIT_TEST_OBJS_xenstore_test	 = $(TOOLS_OBJDIR)/src/xen/xs_msg.o
+UNIT_TEST_OBJS_gnttab_test	 = $(TOOLS_OBJDIR)/src/xen/gnttab_v1.o
 
 ATF_CFLAGS	?=
 ATF_LIBS	?= -latf-c

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xen/xen.h"
+
 struct shared_info;
 
 /*
@@ -74,6 +76,21 @@ void	arch_early_write(const char *buf, size_t len);
  * number of tries.
  */
 void	arch_yield(void);
+
+/**
+ * @brief Map the n frames of our grant table, contiguously, and return
+ *	their address (src/xen/gnttab.c).
+ *
+ * GNTTABOP_setup_table has grown the table to n frames and listed them.
+ * PV: they are machine frames; each is mapped with update_va_mapping
+ * over a page reserved in the image (as shared_info is).  HVM: the
+ * list is not needed; each frame is placed into our physical address
+ * space with XENMEM_add_to_physmap (XENMAPSPACE_grant_table, index i),
+ * at pages the kernel sets aside for it.
+ * @return the table, or NULL when n is more than the architecture
+ *	reserved room for (GNTTAB_NR_FRAMES) or a mapping failed
+ */
+void	*arch_map_grant_frames(const xen_pfn_t *frames, unsigned int n);
 
 /**
  * @brief End the domain: power off, never return.
@@ -135,6 +152,23 @@ unsigned long	arch_virt_to_pfn(const void *va);
  * @return the frame, or ARCH_NO_FRAME when pfn is not one of ours
  */
 unsigned long	arch_pfn_to_mfn(unsigned long pfn);
+
+/**
+ * @brief The frame number by which Xen and other domains know the page
+ *	that holds direct-map address va: what goes in a grant entry.
+ *
+ * Composed from the two functions above, so no architecture implements
+ * it.  Pages whose mapping was replaced (shared_info, the grant table
+ * itself) give the frame they had before, not what is mapped there now.
+ * @return the frame, or ARCH_NO_FRAME when va is not in the direct map
+ */
+static inline unsigned long
+arch_virt_to_frame(const void *va)
+{
+	unsigned long pfn = arch_virt_to_pfn(va);
+
+	return (pfn == ARCH_NO_FRAME ? ARCH_NO_FRAME : arch_pfn_to_mfn(pfn));
+}
 
 /*
  * Kernel virtual pages outside the direct map: a window of addresses

@@ -38,3 +38,13 @@ cons_flush(void)
 	if (console != NULL)
 		console->flush();
 }
+
+int
+cons_getc(void)
+{
+
+	/* The early console is output only. */
+	if (console == NULL || console->getc == NULL)
+		return (-1);
+	return (console->getc());
+}

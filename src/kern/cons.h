@@ -12,13 +12,15 @@
 
 #include <stddef.h>
 
-/* A console driver: how to write to it and how to wait for it. */
+/* A console driver: how to write to it, wait for it, read from it. */
 struct consdev {
 	const char	*name;
 	/* Write len bytes; may wait (bounded) for room. */
 	void		(*write)(const char *buf, size_t len);
 	/* Wait (bounded) until the reader has taken everything written. */
 	void		(*flush)(void);
+	/* One byte of input, or -1 if none has arrived; never waits. */
+	int		(*getc)(void);
 };
 
 /**
@@ -36,5 +38,16 @@ void	cons_write(const char *buf, size_t len);
  *	powering off, or the last lines may be lost with the domain.
  */
 void	cons_flush(void);
+
+/**
+ * @brief Take one byte typed on the console, without waiting.
+ *
+ * Polled: a caller that wants a line loops, yielding the CPU between
+ * tries and bounding the number of tries (there are no console
+ * interrupts yet).
+ * @return the byte (0-255), or -1 when nothing has arrived or the
+ *	console has no input
+ */
+int	cons_getc(void);
 
 #endif /* !_KERN_CONS_H_ */

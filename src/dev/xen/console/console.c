@@ -1,25 +1,31 @@
 /*
  * dev/xen/console/console.c - the console driver of xen(4): kernel output
- * through the console ring.
+ * and input through the console ring.
  *
  * Where this sits: printf() (kern/printf.c) hands whole lines to the
  * console layer (kern/cons.c), which calls xencons_write() here.  We
  * copy the bytes into the shared ring page and send an event; in dom0,
  * xenconsoled reads the ring, appends to /var/log/xen/guest-NAME.log
- * and feeds `xl console`.
+ * and feeds `xl console`.  The other way, what is typed into `xl
+ * console` (or written to the pty named in xenstore at console/tty)
+ * goes into the ring's `in` half, and cons_getc() takes it from there
+ * through xencons_getc().
  *
  * Protocol: struct xencons_interface in xen/include/public/io/console.h.
  * The page holds two byte rings, `in` (dom0 to us) and `out` (us to
  * dom0), each with a producer and a consumer index that only ever grow
  * (they wrap at 2^32, and MASK_XENCONS_IDX reduces them to a slot).  For
- * `out` we own out_prod and dom0 owns out_cons; a side writes only the
- * index it owns.  Where the page and its event channel are found is the
- * architecture's business (start_info for PV, HVM parameters for HVM);
- * we get them from boot_info.
+ * `out` we own out_prod and dom0 owns out_cons; for `in` dom0 owns
+ * in_prod and we own in_cons.  A side writes only the indices it owns.
+ * Where the page and its event channel are found is the architecture's
+ * business (start_info for PV, HVM parameters for HVM); we get them
+ * from boot_info.
  *
  * The peer is not trusted: if its index claims more bytes in flight than
  * the ring holds, the ring is corrupt and we stop using it.
  */
+
+#include <stdbool.h>
 
 #include "xen/xen.h"
 
@@ -41,6 +47,8 @@
 
 static struct xencons_interface *ring;
 static uint32_t ring_evtchn;
+/* Set when dom0's in_prod was impossible: input is ignored from then on. */
+static bool input_abandoned;
 
 /* Stop using a ring the peer corrupted; later output goes to the early console. */
 static void
@@ -135,10 +143,49 @@ xencons_flush(void)
 	}
 }
 
+/*
+ * Take one byte of input from the `in` ring, or -1.  Polled for now:
+ * with event delivery, xenconsoled's event on ring_evtchn will say when
+ * input arrived.
+ */
+static int
+xencons_getc(void)
+{
+	XENCONS_RING_IDX cons, prod;
+	unsigned char c;
+
+	if (ring == NULL || input_abandoned)
+		return (-1);
+	/* in_cons is ours; in_prod is dom0's: read it once, check it. */
+	cons = ring->in_cons;
+	prod = READ_ONCE(ring->in_prod);
+	if (prod == cons)
+		return (-1);
+	if (prod - cons > sizeof(ring->in)) {
+		input_abandoned = true;
+		printf("console: peer's in_prod is out of range (in_prod %u, "
+		    "in_cons %u); input ignored\n", prod, cons);
+		return (-1);
+	}
+	/* in_prod was read before the byte it says is there. */
+	xen_rmb();
+	c = (unsigned char)ring->in[MASK_XENCONS_IDX(cons, ring->in)];
+	/*
+	 * Our load of the byte must be done before dom0 sees the slot
+	 * free (the new in_cons) and writes the next byte there.
+	 */
+	xen_mb();
+	WRITE_ONCE(ring->in_cons, cons + 1);
+	/* xenconsoled may be holding input back for want of room. */
+	(void)evtchn_send(ring_evtchn);
+	return (c);
+}
+
 static const struct consdev xencons_dev = {
 	.name = "xencons",
 	.write = xencons_write,
 	.flush = xencons_flush,
+	.getc = xencons_getc,
 };
 
 void
