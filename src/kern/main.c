@@ -17,6 +17,9 @@
 #include "kern/libkern.h"
 #include "kern/report.h"
 #include "kern/test.h"
+#include "kern/thread.h"
+#include "xen/evtchn.h"
+#include "xen/timer.h"
 
 #ifdef DEV_CONSOLE
 #include "dev/xen/console/console.h"
@@ -80,6 +83,14 @@ kernel_main(void)
 #endif
 	printf("domu kernel: %s, %lu pages, command line \"%s\"\n",
 	    boot_info.magic, boot_info.nr_pages, boot_info.cmdline);
+	/*
+	 * Events, then the timer (it binds VIRQ_TIMER, an event channel),
+	 * then threads (sleeps with timeouts need the timer).  From here
+	 * on this code runs as thread 0.
+	 */
+	evtchn_init();
+	xen_timer_init();
+	thread_init();
 
 	run_tests();
 

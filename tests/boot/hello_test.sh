@@ -14,26 +14,12 @@
 # only a hypervisor built by xenlab setup (CONFIG_VERBOSE_DEBUG) prints.
 #
 
-# The tree: this program is build/tests/boot/hello_test.
-top()
-{
-	(cd "$(atf_get_srcdir)/../../.." && pwd -P)
-}
-
-# fail_with_log MESSAGE FILE: fail, showing the end of FILE on stderr so
-# that Kyua's report carries the transcript.
-fail_with_log()
-{
-	echo "--- last lines of $2:" >&2
-	tail -n 40 "$2" >&2
-	atf_fail "$1"
-}
-
-# expect_line RE FILE WHAT: FILE must contain a line matching RE.
-expect_line()
-{
-	grep -Eq "$1" "$2" || fail_with_log "$3: no line matching '$1' in $2" "$2"
-}
+# The shared helpers (top, boot_enter, fail_with_log, expect_line):
+# tests/boot/boot.subr at the top of the tree.
+for boot_dir in "$(atf_get_srcdir)/../../.." "$(atf_get_srcdir)/../.."; do
+	[ -f "$boot_dir/tests/boot/boot.subr" ] && break
+done
+. "$boot_dir/tests/boot/boot.subr"
 
 atf_test_case hello_guest_boots_and_reports_start_info
 hello_guest_boots_and_reports_start_info_head()
@@ -45,11 +31,7 @@ hello_guest_boots_and_reports_start_info_head()
 hello_guest_boots_and_reports_start_info_body()
 {
 	local top run dir
-	top=$(top)
-	run=boot-hello-$$
-	dir=$top/build/xenlab/$run
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
+	boot_enter boot-hello
 
 	tools/xenlab/xenlab guest build/XEN/kernel --name hello \
 	    --memory 64 --extra "test=hello" --run "$run" --timeout 240 \
@@ -78,11 +60,7 @@ concurrent_guests_share_one_xen_boot_head()
 concurrent_guests_share_one_xen_boot_body()
 {
 	local top run dir
-	top=$(top)
-	run=boot-concurrent-$$
-	dir=$top/build/xenlab/$run
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
+	boot_enter boot-concurrent
 
 	tools/xenlab/xenlab script tests/boot/concurrent.dom0 --run "$run" \
 	    --timeout 240 >"$dir.out" 2>&1 ||
