@@ -14,7 +14,7 @@
  * Protocol: xen/include/public/xen.h (struct vcpu_info, the mask and
  * pending bytes) and xen/include/public/arch-x86/xen-x86_32.h
  * (set_callbacks takes selector:offset pairs).  Xen's side of the frame
- * is create_bounce_frame in xen/arch/x86/x86_64/compat/entry.S.
+ * is compat_create_bounce_frame in xen/arch/x86/x86_64/compat/entry.S.
  * Walkthrough: walkthroughs/boot-pv.md, "The first event".
  *
  * THE EXIT PROBLEM.  On the way out the interrupted code must get back

@@ -45,7 +45,12 @@
 
 #define	TIMER_ROUNDS		20		/* one-shot timers to fire */
 #define	TIMER_DELAY_NS		(2 * NS_PER_MS)	/* each this far ahead */
-#define	TIMER_LATE_MAX_NS	(50 * NS_PER_MS) /* later than this: FAIL */
+/*
+ * Later than this is a FAIL.  Generous, because the host may hold up
+ * QEMU's vCPU thread for tens of milliseconds (80 ms seen on a busy
+ * 2-core host); a clock that disagrees with Xen's is off by far more.
+ */
+#define	TIMER_LATE_MAX_NS	(500 * NS_PER_MS)
 #define	LOOP_ROUNDS		100		/* loopback round trips */
 #define	EVENT_WAIT_NS		NS_PER_SEC	/* bound on one event */
 #define	MASK_HOLD_NS		(10 * NS_PER_MS) /* how long a mask holds */
