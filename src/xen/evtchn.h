@@ -89,7 +89,9 @@ int	evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port,
 
 /**
  * @brief Mask the port, forget its handler and close it
- *	(EVTCHNOP_close); the peer's end becomes unbound.
+ *	(EVTCHNOP_close).  For an interdomain port the peer's end becomes
+ *	unbound; for a VIRQ port this is the unbind (there is no
+ *	EVTCHNOP_unbind_virq): the VIRQ may then be bound again.
  * @return 0, or a negative Xen errno
  */
 int	evtchn_close(evtchn_port_t port);
