@@ -132,8 +132,9 @@ callout_expire(void)
 	 * Something is still queued and not yet due.  If its deadline passes
 	 * before Xen sees this request, Xen fires at once: nothing is lost.
 	 * Xen may also fire up to its timer_slop (50 us) before a deadline,
-	 * to batch timers; we then find nothing due, come here and re-arm
-	 * for the same deadline, and the next event is on time.
+	 * to batch timers; we then find nothing due and re-arm for the same
+	 * deadline, which Xen may fire again at once: a burst of events that
+	 * lasts at most timer_slop, after which the callout runs on time.
 	 */
 	xen_timer_set(c->c_deadline);
 }
