@@ -257,6 +257,62 @@ void	arch_probe_last_fault(struct arch_fault *fault);
 int	arch_boot_check(char *buf, size_t size);
 
 /**
+ * @brief Tell Xen where to deliver events, so that evtchn_upcall()
+ *	(xen/evtchn.h) runs when one is pending.
+ *
+ * Called once by evtchn_init() with upcalls masked.  PV:
+ * HYPERVISOR_set_callbacks with the entry in src/i386/upcall.S.  HVM:
+ * an IDT vector and HVM_PARAM_CALLBACK_IRQ naming it.
+ */
+void	arch_events_init(void);
+
+/**
+ * @brief How many upcalls found that they had interrupted the exit path
+ *	of another and merged the two frames instead of nesting (for tests).
+ *
+ * PV: the critical-region fix-up in src/i386/upcall.S.  HVM: always 0,
+ * since `iretq` restores the interrupt flag and returns in one step.
+ */
+unsigned long	arch_upcall_fixups(void);
+
+/**
+ * @brief Read the CPU's time-stamp counter, ordered after earlier loads.
+ *
+ * Xen's time records (xen/pvclock.h) extrapolate from it.  Both
+ * architectures: `lfence; rdtsc`.
+ */
+uint64_t	arch_rdtsc(void);
+
+/**
+ * @brief Tell the CPU we are in a spin-wait loop (x86: `pause`), so it
+ *	saves power and a hypervisor may notice.
+ */
+void	arch_spinwait(void);
+
+/**
+ * @brief Lay out a new thread's stack so that the first arch_switch()
+ *	to it calls entry(arg); entry must never return.
+ *
+ * Both architectures push a frame of zeroed callee-saved registers and
+ * a return address into a trampoline that calls entry.
+ * @param stack lowest address of the stack
+ * @param size its size in bytes
+ * @return the stack pointer to pass to arch_switch()
+ */
+uintptr_t	arch_thread_stack_init(void *stack, size_t size,
+		    void (*entry)(void *), void *arg);
+
+/**
+ * @brief Switch threads: save the callee-saved registers on the current
+ *	stack and the stack pointer in *from_sp, then resume the thread
+ *	whose stack pointer is to_sp.  Called with upcalls masked.
+ *
+ * i386: src/i386/switch.S (ebx, esi, edi, ebp); amd64 saves rbx, rbp
+ * and r12-r15.  Returns when some thread switches back to this one.
+ */
+void	arch_switch(uintptr_t *from_sp, uintptr_t to_sp);
+
+/**
  * @brief The machine-independent kernel, entered once the architecture
  *	has filled boot_info.  Runs the test the command line asks for,
  *	prints the result line and powers off.  Defined in kern/main.c.

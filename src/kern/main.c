@@ -17,7 +17,10 @@
 #include "kern/libkern.h"
 #include "kern/report.h"
 #include "kern/test.h"
+#include "kern/thread.h"
 #include "kern/vm_page.h"
+#include "xen/evtchn.h"
+#include "xen/timer.h"
 
 #ifdef DEV_CONSOLE
 #include "dev/xen/console/console.h"
@@ -83,6 +86,14 @@ kernel_main(void)
 	    boot_info.magic, boot_info.nr_pages, boot_info.cmdline);
 	/* The architecture has mapped all memory: take over the free pages. */
 	vm_page_init();
+	/*
+	 * Events, then the timer (it binds VIRQ_TIMER, an event channel),
+	 * then threads (sleeps with timeouts need the timer).  From here
+	 * on this code runs as thread 0.
+	 */
+	evtchn_init();
+	xen_timer_init();
+	thread_init();
 
 	run_tests();
 
