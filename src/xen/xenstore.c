@@ -14,25 +14,27 @@
  * server_features and the connection field).  A NATIVE kernel has no
  * such thing: its devices are found on buses and in firmware tables.
  *
- * Threads and locking.  Any thread may call the client.  Requests are
- * serialised by one mutex, xs_lock, held from the moment a request is
- * written until its reply has been read and used (xs_reply_done): the
- * ring carries one request at a time, and the reply stays in the one
- * receive buffer, xs_rx, until its caller is done with it.  The same
- * mutex guards everything else here - the receive buffer, the queue of
- * watch events, the table of watch callbacks - so whoever holds it may
- * read the rsp ring.  (FreeBSD holds its request lock the same way;
- * Linux lets several requests be in flight and matches replies by
- * req_id, with a reader thread.)
+ * Threads and locking.  Any thread may call the client.  One mutex,
+ * xs_lock, guards everything here - the ring, the receive buffer xs_rx,
+ * the queue of watch events, the table of watch callbacks - and is
+ * released whenever a thread waits for xenstored (xs_wait), so it is
+ * held only for moments.  The ring carries one request at a time:
+ * xs_busy, set under xs_lock, says a request is on it, and from then on
+ * only that request's thread reads the rsp ring, until its reply has
+ * been read and used (xs_reply_done clears xs_busy).  Other requesters
+ * sleep until the ring is theirs, within their own request's deadline.
+ * (FreeBSD holds a sleepable request lock the same way; Linux lets
+ * several requests be in flight and matches replies by req_id, with a
+ * reader thread.)
  *
  * Waiting.  xenstored sends an event on boot_info.store_evtchn whenever
  * it has written a reply or watch event, and whenever it has consumed a
  * request.  Our handler for that port (xs_intr) wakes the threads
- * asleep on the ring; every wait goes through xs_wait(), that is
- * evtchn_wait() (xen/evtchn_wait.h): test the ring with upcalls masked,
- * sleep until the handler's wakeup or a deadline on Xen's clock, test
- * again.  A request waits with xs_lock held; a wait for a watch event
- * releases it while asleep.
+ * asleep on the ring page's address; so does every change of xs_busy
+ * and of the event queue.  Every wait goes through xs_wait(), that is
+ * evtchn_wait() (xen/evtchn_wait.h): with xs_lock held, test the
+ * condition with upcalls masked, sleep (releasing xs_lock) until a
+ * wake-up or a deadline on Xen's clock, take xs_lock and test again.
  *
  * Watches.  Events arrive whenever xenstored likes, even between a
  * request and its reply, so whoever reads one puts it in a bounded queue
@@ -68,15 +70,13 @@
 #include "xen/xs_msg.h"
 
 /*
- * How long xenstored may take to read a request and answer it: one
- * deadline for the whole request.  Replies take a fraction of a
- * millisecond (walkthroughs/boot-pv.md, "Talking to xenstore").  The
- * bound is kept well under the mutex's deadlock bound
- * (MTX_SLEEP_BOUND_NS, 10 s in kern/mutex.c): a request holds xs_lock
- * while it waits, and three requesters queued behind requests that all
- * time out must not be mistaken for a deadlock.
+ * How long a request may take, from waiting for the ring to be free to
+ * its reply: one deadline for the whole of it.  Replies take a fraction
+ * of a millisecond (walkthroughs/boot-pv.md, "Talking to xenstore"), but
+ * a host that runs several QEMUs on its two cores has been seen to hold
+ * one up for a second.
  */
-#define	XS_REPLY_TIMEOUT_NS	(3 * NS_PER_SEC)
+#define	XS_REPLY_TIMEOUT_NS	(10 * NS_PER_SEC)
 
 /* How long a resumed ring may stay in reconnection (xs_connect). */
 #define	XS_CONNECT_TIMEOUT_NS	NS_PER_SEC
@@ -115,6 +115,10 @@ static struct evtchn_waitq xs_waitq;
 static uint32_t xs_req_id;
 /* Set when the ring broke the protocol: no further requests. */
 static bool xs_broken;
+/* A request is on the ring; only its thread reads the rsp ring. */
+static bool xs_busy;
+/* Requesters waiting for the ring to be free. */
+static unsigned int xs_ring_waiters;
 /* The message being received, the body being sent, queued events. */
 static struct xs_reader xs_rx;
 static char xs_txbody[XENSTORE_PAYLOAD_MAX];
@@ -143,9 +147,9 @@ xs_intr(evtchn_port_t port, void *arg)
 /*
  * Wait until ready(arg) holds or the deadline passes (0: no bound, for
  * the xenwatch thread only); with unlock, xs_lock is released while
- * asleep.  This is the one place the client waits for xenstored;
- * evtchn_wait() explains the order of the test and the sleep that keeps
- * xs_intr()'s wake-up from being lost.
+ * asleep (only xs_connect() keeps it).  This is the one place the
+ * client waits; evtchn_wait() explains the order of the test and the
+ * sleep that keeps xs_intr()'s wake-up from being lost.
  */
 static int
 xs_wait(bool (*ready)(void *), void *arg, uint64_t deadline, bool unlock)
@@ -173,19 +177,48 @@ xs_req_ready(void *arg)
 	return (xs_ring_req_has_room(arg));
 }
 
+/* For requesters: no other request is on the ring. */
+static bool
+xs_ring_free(void *arg)
+{
+
+	(void)arg;
+	return (!xs_busy);
+}
+
 /*
- * For watchers: a message to read, or an event queued since the waiter
- * noted xs_queue_gen in *arg.  A broken ring's bytes are never read
- * again, so they count as nothing to read (or the xenwatch thread would
- * never sleep).
+ * For watchers: a message they may read, or an event queued since the
+ * waiter noted xs_queue_gen in *arg.  While a request is on the ring,
+ * its messages are its thread's to read; a broken ring's are never read
+ * again.  Either way they count as nothing to read (or the xenwatch
+ * thread would never sleep).
  */
 static bool
 xs_rsp_or_queued(void *arg)
 {
 	const unsigned long *gen = arg;
 
-	return ((!xs_broken && xs_ring_rsp_has_data(xs_intf)) ||
+	return ((!xs_broken && !xs_busy && xs_ring_rsp_has_data(xs_intf)) ||
 	    xs_queue_gen != *gen);
+}
+
+/*
+ * The request is done with the ring: let the next one, and watchers, in,
+ * and release xs_lock.  Scheduling is cooperative, so a thread making
+ * requests in a loop would take the ring again before any thread woken
+ * here had run, for as long as its loop lasted: when some wait, it
+ * yields, and the first of them gets the ring.
+ */
+static void
+xs_request_end(void)
+{
+	bool others = xs_ring_waiters > 0;
+
+	xs_busy = false;
+	wakeup(xs_waitq.chan);
+	mtx_unlock(&xs_lock);
+	if (others && thread_can_sleep())
+		thread_yield();
 }
 
 /* Give up on a ring that broke the protocol; every request fails after. */
@@ -309,7 +342,7 @@ xs_next_req_id(void)
 /*
  * Copy len bytes of a request into the req ring, in as many pieces as
  * the ring needs (a request may be four times its size), telling
- * xenstored after each piece.  xs_lock held.
+ * xenstored after each piece.  xs_lock held, the ring ours (xs_busy).
  */
 static int
 xs_send(const void *data, size_t len, uint64_t deadline)
@@ -333,7 +366,7 @@ xs_send(const void *data, size_t len, uint64_t deadline)
 		 * step for good: xenstored would read our next header as
 		 * the rest of this body.
 		 */
-		if (xs_wait(xs_req_ready, xs_intf, deadline, false) != 0)
+		if (xs_wait(xs_req_ready, xs_intf, deadline, true) != 0)
 			return (xs_abandon("xenstored stopped reading "
 			    "requests"));
 	}
@@ -429,15 +462,14 @@ xs_process(uint32_t req_id, uint32_t type)
 }
 
 /*
- * Send one request and wait for its reply; xs_lock held.  Returns the
- * reply body's length, with the body in xs_rx.body (NUL-terminated), or
- * a negative error number.
+ * Send one request and wait for its reply, by deadline; xs_lock held,
+ * the ring ours (xs_busy).  Returns the reply body's length, with the
+ * body in xs_rx.body (NUL-terminated), or a negative error number.
  */
 static int
 xs_request_locked(uint32_t type, xs_transaction_t tx, const char *s1,
-    const char *s2, size_t s2len)
+    const char *s2, size_t s2len, uint64_t deadline)
 {
-	uint64_t deadline = xen_clock_now() + XS_REPLY_TIMEOUT_NS;
 	struct xsd_sockmsg hdr;
 	int err, len, seen;
 
@@ -467,10 +499,11 @@ xs_request_locked(uint32_t type, xs_transaction_t tx, const char *s1,
 		if (err == XS_GOT_REPLY)
 			return ((int)xs_rx.hdr.len);
 		/*
-		 * Nothing (more) for us yet: sleep until xenstored's event,
-		 * keeping xs_lock - the reply will be ours to read.
+		 * Nothing (more) for us yet: sleep until xenstored's event.
+		 * xs_lock is released meanwhile, but xs_busy keeps every
+		 * other thread off the ring: the reply will be ours to read.
 		 */
-		if (xs_wait(xs_rsp_ready, xs_intf, deadline, false) != 0) {
+		if (xs_wait(xs_rsp_ready, xs_intf, deadline, true) != 0) {
 			printf("xenstore: no reply to request %u (type %u, "
 			    "%s) in %llu ms\n", hdr.req_id, type, s1,
 			    XS_REPLY_TIMEOUT_NS / NS_PER_MS);
@@ -484,22 +517,36 @@ xs_request_locked(uint32_t type, xs_transaction_t tx, const char *s1,
 
 /*
  * Send one request and wait for its reply.  On success (a length >= 0)
- * the reply body is in xs_rx.body and xs_lock is still held: the caller
- * uses the body, then calls xs_reply_done(), which releases both.  On
- * failure (a negative error number) nothing is held.
+ * the reply body is in xs_rx.body, and xs_lock and the ring are still
+ * ours: the caller uses the body, then calls xs_reply_done(), which
+ * releases both.  On failure (a negative error number) nothing is held.
  */
 static int
 xs_request(uint32_t type, xs_transaction_t tx, const char *s1,
     const char *s2, size_t s2len)
 {
+	uint64_t deadline = xen_clock_now() + XS_REPLY_TIMEOUT_NS;
 	int len;
 
 	if ((len = xs_init()) != 0)
 		return (len);
 	mtx_lock(&xs_lock);
-	len = xs_request_locked(type, tx, s1, s2, s2len);
-	if (len < 0)
+	/* Our turn on the ring, within the request's own deadline. */
+	if (xs_busy)
+		xs_counters.queued++;
+	xs_ring_waiters++;
+	len = xs_wait(xs_ring_free, NULL, deadline, true);
+	xs_ring_waiters--;
+	if (len != 0) {
 		mtx_unlock(&xs_lock);
+		printf("xenstore: request type %u (%s) never got the ring in "
+		    "%llu ms\n", type, s1, XS_REPLY_TIMEOUT_NS / NS_PER_MS);
+		return (-ETIMEDOUT);
+	}
+	xs_busy = true;
+	len = xs_request_locked(type, tx, s1, s2, s2len, deadline);
+	if (len < 0)
+		xs_request_end();
 	return (len);
 }
 
@@ -509,7 +556,7 @@ xs_reply_done(void)
 {
 
 	xs_reader_reset(&xs_rx);
-	mtx_unlock(&xs_lock);
+	xs_request_end();
 }
 
 /* Send a request whose reply carries nothing we need ("OK"). */
@@ -748,11 +795,12 @@ xs_watch_event_locked(const char *token, char *path, size_t size,
 		if (xs_broken)
 			return (-EIO);
 		/*
-		 * Read what xenstored sent, then look in the queue again.
-		 * No request is waiting (we hold xs_lock), so anything but
-		 * an event is stray.
+		 * Read what xenstored sent, then look in the queue again -
+		 * unless a request is on the ring: its thread reads it, and
+		 * queues what is ours.  With none, anything but an event is
+		 * stray.
 		 */
-		if (xs_ring_rsp_has_data(xs_intf)) {
+		if (!xs_busy && xs_ring_rsp_has_data(xs_intf)) {
 			if (++seen > XS_MAX_UNRELATED)
 				return (-ETIMEDOUT);
 			if ((err = xs_process(0, XS_INVALID)) < 0)
@@ -760,9 +808,8 @@ xs_watch_event_locked(const char *token, char *path, size_t size,
 			continue;
 		}
 		/*
-		 * Sleep until the ring has something or another thread has
-		 * queued an event (it may be ours), releasing xs_lock so
-		 * that requests go on meanwhile.
+		 * Sleep until there is something we may read, or another
+		 * thread has queued an event (it may be ours).
 		 */
 		gen = xs_queue_gen;
 		if ((err = xs_wait(xs_rsp_or_queued, &gen, deadline,
@@ -797,7 +844,7 @@ xs_watch_event(const char *token, char *path, size_t size,
 /*
  * The next event that has a callback, with its path in path, or NULL
  * when there is none and nothing more to read; xs_lock held.  Reads
- * the ring on the way: nobody else may be reading it now.
+ * the ring on the way, when no request is on it.
  */
 static const struct xs_watch_cb *
 xs_callback_next(char *path, size_t size)
@@ -810,7 +857,7 @@ xs_callback_next(char *path, size_t size)
 			    xs_watch_queue_take(&xs_watchq,
 			    xs_callbacks[i].token, path, size) == 0)
 				return (&xs_callbacks[i]);
-		if (xs_broken || !xs_ring_rsp_has_data(xs_intf) ||
+		if (xs_broken || xs_busy || !xs_ring_rsp_has_data(xs_intf) ||
 		    xs_process(0, XS_INVALID) < 0)
 			break;
 	}
@@ -861,7 +908,7 @@ xs_watch_thread(void *arg)
 		/*
 		 * Scheduling is cooperative: without this, a peer that
 		 * keeps sending events would keep this thread running, and
-		 * the threads it woke (a requester waiting for xs_lock)
+		 * the threads it woke (a requester waiting for the ring)
 		 * would never get the vCPU.
 		 */
 		thread_yield();

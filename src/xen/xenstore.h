@@ -181,6 +181,7 @@ int	xs_wait_for(const char *path, unsigned int timeout_ms);
 struct xs_stats {
 	unsigned long	requests;	/* requests sent */
 	unsigned long	waits;		/* times a caller had to wait */
+	unsigned long	queued;		/* requests that waited for another */
 	unsigned long	events;		/* watch events queued */
 	unsigned long	events_dropped;	/* watch events lost: queue full */
 	unsigned long	stray;		/* replies nobody waited for */
