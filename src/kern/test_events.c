@@ -472,13 +472,24 @@ DOMU_TEST(evtchn_dom0, "events to and from a program in dom0",
 #define	PAIR_WAIT_NS		(60 * NS_PER_SEC) /* A: for all of B's events */
 #define	PAIR_DIR		"data/evtchn"
 
-/* Read a domid dom0 relayed; it must be a real domain, and not us. */
+/*
+ * Sleep on a watch until dom0 has written PAIR_DIR/<last> (the last key
+ * it relays to this guest), then read the peer's domid it relayed in
+ * PAIR_DIR/peer-domid: a real domain, and not us.
+ */
 static int
-pair_read_domid(const char *check, const char *path, domid_t *domid)
+pair_relayed_peer(const char *check, const char *last, domid_t *domid)
 {
+	const char *path = PAIR_DIR "/peer-domid";
+	char key[32];
 	unsigned long id, self;
 	int err;
 
+	snprintf(key, sizeof(key), PAIR_DIR "/%s", last);
+	if ((err = xs_wait_for(key, PAIR_DOM0_TIMEOUT_MS)) != 0) {
+		report(check, FAIL, "dom0 never wrote %s: error %d", key, err);
+		return (-1);
+	}
 	if ((err = xs_read_uint(XST_NIL, path, DOMID_FIRST_RESERVED - 1,
 	    &id)) != 0 ||
 	    (err = xs_read_uint(XST_NIL, "domid", DOMID_FIRST_RESERVED - 1,
@@ -505,13 +516,7 @@ test_evtchn_offer(void)
 	domid_t peer;
 	int err;
 
-	if ((err = xs_wait_for(PAIR_DIR "/peer-domid",
-	    PAIR_DOM0_TIMEOUT_MS)) != 0) {
-		report("evtchn_offer", FAIL, "dom0 never wrote " PAIR_DIR
-		    "/peer-domid: error %d", err);
-		return;
-	}
-	if (pair_read_domid("evtchn_offer", PAIR_DIR "/peer-domid", &peer) != 0)
+	if (pair_relayed_peer("evtchn_offer", "peer-domid", &peer) != 0)
 		return;
 	/* Only domain `peer` may bind to it (remote_dom in the request). */
 	if ((err = evtchn_alloc_unbound(peer, &end.port)) != 0) {
@@ -557,14 +562,7 @@ test_evtchn_connect(void)
 	int err;
 
 	/* dom0 writes peer-domid first, peer-port last. */
-	if ((err = xs_wait_for(PAIR_DIR "/peer-port",
-	    PAIR_DOM0_TIMEOUT_MS)) != 0) {
-		report("evtchn_connect", FAIL, "dom0 never wrote " PAIR_DIR
-		    "/peer-port: error %d", err);
-		return;
-	}
-	if (pair_read_domid("evtchn_connect", PAIR_DIR "/peer-domid",
-	    &peer) != 0)
+	if (pair_relayed_peer("evtchn_connect", "peer-port", &peer) != 0)
 		return;
 	if ((err = xs_read_uint(XST_NIL, PAIR_DIR "/peer-port",
 	    EVTCHN_2L_NR_CHANNELS - 1, &remote_port)) != 0) {
