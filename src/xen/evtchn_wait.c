@@ -87,6 +87,35 @@ evtchn_wait_poll(const struct evtchn_waitq *q, bool (*ready)(void *),
 	return (error);
 }
 
+/*
+ * The handler evtchn_wait_bind() installs (upcall context): the peer
+ * changed the ring.  Wake every thread waiting on it; each tests its
+ * own condition again.  That is all a handler may do here: it runs
+ * with upcalls masked, on whatever stack was interrupted.
+ */
+static void
+evtchn_wait_intr(evtchn_port_t port, void *arg)
+{
+
+	(void)port;
+	wakeup(arg);
+}
+
+int
+evtchn_wait_bind(struct evtchn_waitq *q, const void *chan)
+{
+	int error;
+
+	/*
+	 * The const is cast away for the handler's argument only: wakeup()
+	 * takes the channel as a name, and never writes through it.
+	 */
+	error = evtchn_bind_handler(q->port, evtchn_wait_intr, (void *)chan);
+	if (error == 0)
+		q->chan = chan;
+	return (error);
+}
+
 int
 evtchn_wait(const struct evtchn_waitq *q, struct mtx *mtx,
     bool (*ready)(void *), void *arg, uint64_t deadline)

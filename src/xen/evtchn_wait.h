@@ -45,6 +45,14 @@ struct evtchn_waitq {
 };
 
 /**
+ * @brief Bind q->port to a handler that does nothing but wakeup(chan),
+ *	and from then on let waiters sleep on chan (q->chan is set only
+ *	once the handler is in place).  Binding unmasks the port.
+ * @return 0, or the negative Xen errno of evtchn_bind_handler()
+ */
+int	evtchn_wait_bind(struct evtchn_waitq *q, const void *chan);
+
+/**
  * @brief Wait until ready(arg) holds, an event on q->port being the
  *	sign that it may have changed, or until deadline.
  *

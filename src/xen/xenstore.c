@@ -29,9 +29,9 @@
  *
  * Waiting.  xenstored sends an event on boot_info.store_evtchn whenever
  * it has written a reply or watch event, and whenever it has consumed a
- * request.  Our handler for that port (xs_intr) wakes the threads
- * asleep on the ring page's address; so does every change of xs_busy
- * and of the event queue.  Every wait goes through xs_wait(), that is
+ * request.  The handler bound to that port (evtchn_wait_bind) wakes
+ * the threads asleep on the ring page's address; so does every change
+ * of xs_busy and of the event queue.  Every wait goes through xs_wait(), that is
  * evtchn_wait() (xen/evtchn_wait.h): with xs_lock held, test the
  * condition with upcalls masked, sleep (releasing xs_lock) until a
  * wake-up or a deadline on Xen's clock, take xs_lock and test again.
@@ -109,7 +109,7 @@ static struct mtx xs_lock;
 static bool xs_lock_ready;
 static struct xenstore_domain_interface *xs_intf;
 static uint32_t xs_evtchn;
-/* The port to wait on and the channel xs_intr() wakes: the ring page. */
+/* The port to wait on, and the channel its handler wakes: the ring page. */
 static struct evtchn_waitq xs_waitq;
 /* The last request id used; 0 is never sent (see xs_next_req_id). */
 static uint32_t xs_req_id;
@@ -132,24 +132,11 @@ static const struct xs_watch_cb *xs_dispatching;
 static struct xs_stats xs_counters;
 
 /*
- * The store port's handler (upcall context): xenstored wrote into the
- * ring or read from it.  Wake every thread waiting on the ring; each
- * looks at what it waits for.
- */
-static void
-xs_intr(evtchn_port_t port, void *arg)
-{
-
-	(void)port;
-	wakeup(arg);
-}
-
-/*
  * Wait until ready(arg) holds or the deadline passes (0: no bound, for
  * the xenwatch thread only); with unlock, xs_lock is released while
  * asleep (only xs_connect() keeps it).  This is the one place the
  * client waits; evtchn_wait() explains the order of the test and the
- * sleep that keeps xs_intr()'s wake-up from being lost.
+ * sleep that keeps the handler's wake-up from being lost.
  */
 static int
 xs_wait(bool (*ready)(void *), void *arg, uint64_t deadline, bool unlock)
@@ -273,14 +260,14 @@ xs_connect(void)
 	xs_waitq.wmesg = "xenstore";
 	/*
 	 * The handler first, so that no event from here on is missed;
-	 * binding unmasks the port, which evtchn_init() had masked.
+	 * binding unmasks the port, which evtchn_init() had masked.  It
+	 * wakes the threads asleep on the ring page's address.
 	 */
-	if ((err = evtchn_bind_handler(xs_evtchn, xs_intr, intf)) != 0) {
+	if ((err = evtchn_wait_bind(&xs_waitq, intf)) != 0) {
 		printf("xenstore: cannot bind event channel %u (error %d); "
 		    "xenstore is unavailable\n", xs_evtchn, err);
 		return (-ENXIO);
 	}
-	xs_waitq.chan = intf;
 	/*
 	 * server_features says what xenstored implements beyond the
 	 * original protocol (xs_wire.h).  With RECONNECTION, `connection`
@@ -504,9 +491,13 @@ xs_request_locked(uint32_t type, xs_transaction_t tx, const char *s1,
 		 * other thread off the ring: the reply will be ours to read.
 		 */
 		if (xs_wait(xs_rsp_ready, xs_intf, deadline, true) != 0) {
+			/* The indices say whose turn it was. */
 			printf("xenstore: no reply to request %u (type %u, "
-			    "%s) in %llu ms\n", hdr.req_id, type, s1,
-			    XS_REPLY_TIMEOUT_NS / NS_PER_MS);
+			    "%s) in %llu ms (req_prod %u req_cons %u rsp_prod "
+			    "%u rsp_cons %u)\n", hdr.req_id, type, s1,
+			    XS_REPLY_TIMEOUT_NS / NS_PER_MS, xs_intf->req_prod,
+			    READ_ONCE(xs_intf->req_cons),
+			    READ_ONCE(xs_intf->rsp_prod), xs_intf->rsp_cons);
 			return (-ETIMEDOUT);
 		}
 	}
@@ -873,7 +864,7 @@ xs_callback_next(char *path, size_t size)
  *
  * Its sleep has no deadline: waiting for events is all this thread
  * does, and nobody waits for it.  A bounded wait would only wake it for
- * nothing.  The events it waits for are the ring's (xs_intr) and those
+ * nothing.  The events it waits for are the ring's (evtchn_wait_bind) and those
  * other threads queue while they read the ring (xs_queue_event).
  */
 static void

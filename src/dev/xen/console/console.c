@@ -149,18 +149,6 @@ xencons_in_has_data(void *arg)
 	    READ_ONCE(ring->in_prod) != ring->in_cons);
 }
 
-/*
- * The console port's handler (upcall context): xenconsoled moved the
- * ring.  Wake every waiter; each tests its own condition again.
- */
-static void
-xencons_intr(evtchn_port_t port, void *arg)
-{
-
-	(void)port;
-	wakeup(arg);
-}
-
 /* Wait, a bounded time, until ready(); -ETIMEDOUT marks a stall. */
 static int
 xencons_wait(bool (*ready)(void *))
@@ -319,11 +307,8 @@ xencons_intr_init(void)
 
 	if (ring == NULL)
 		return;
-	error = evtchn_bind_handler(ring_evtchn, xencons_intr, ring);
-	if (error != 0) {
+	error = evtchn_wait_bind(&xencons_waitq, ring);
+	if (error != 0)
 		printf("console: cannot bind event channel %u (error %d); "
 		    "waits poll the port\n", ring_evtchn, error);
-		return;
-	}
-	xencons_waitq.chan = ring;
 }
