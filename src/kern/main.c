@@ -93,6 +93,10 @@ kernel_main(void)
 	evtchn_init();
 	xen_timer_init();
 	thread_init();
+#ifdef DEV_CONSOLE
+	/* Console waits may sleep from now on, woken by its event. */
+	xencons_intr_init();
+#endif
 
 	run_tests();
 

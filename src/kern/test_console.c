@@ -3,8 +3,9 @@
  * guest's console in dom0 arrives through the console ring's `in` half
  * (src/dev/xen/console/console.c) and is echoed back.
  *
- * The guest prints a prompt and polls cons_getc() (kern/cons.h) until a
- * line ends in CR or LF.  Dom0 (tests/boot/xenstore.dom0) waits for the
+ * The guest prints a prompt and sleeps in cons_getc_wait() (kern/cons.h),
+ * woken by xenconsoled's event on the console channel, until a line
+ * ends in CR or LF.  Dom0 (tests/boot/xenstore.dom0) waits for the
  * prompt in the guest's console log, finds the guest's pty in xenstore
  * (console/tty, written by xenconsoled) and writes the line into it;
  * xenconsoled copies it into the ring.  The guest prints "console: got
@@ -14,34 +15,48 @@
  * Protocol: xen/include/public/io/console.h.  man4/console.4.
  */
 
-#include "kern/arch.h"
+#include "xen/xen.h"
+
+#include <xen/vcpu.h>
+
+#include "kern/callout.h"
 #include "kern/cons.h"
 #include "kern/libkern.h"
 #include "kern/report.h"
 #include "kern/test.h"
+#include "xen/timer.h"
 
-/*
- * How long dom0 gets to type the line, in yields of the CPU (about
- * 2.9 us each under QEMU when nothing else runs, longer otherwise):
- * 60 s at least.
- */
-#define	CONSOLE_WAIT_YIELDS	(60UL * 1000 * 350)
+/* How long dom0 gets to type the line, on Xen's clock. */
+#define	CONSOLE_WAIT_NS		(60 * NS_PER_SEC)
 
 static void
 test_console(void)
 {
+	struct vcpu_runstate_info rs0, rs1;
 	char line[80];
-	unsigned long tries;
+	uint64_t start, deadline, now, waited;
 	size_t len = 0;
-	int c = -1;
+	int c;
 
 	printf("console: waiting for a line on the console\n");
 	/* dom0 waits for the prompt in the log: make sure it is there. */
 	cons_flush();
-	for (tries = 0; tries < CONSOLE_WAIT_YIELDS; tries++) {
-		if ((c = cons_getc()) < 0) {
-			arch_yield();
-			continue;
+	/*
+	 * One deadline for the whole line; each cons_getc_wait() sleeps
+	 * until xenconsoled's event says that input arrived.
+	 */
+	(void)xen_vcpu_runstate(&rs0);
+	start = xen_clock_now();
+	deadline = start + CONSOLE_WAIT_NS;
+	for (;;) {
+		now = xen_clock_now();
+		if (now >= deadline ||
+		    (c = cons_getc_wait(deadline - now)) < 0) {
+			line[len] = '\0';
+			report("console", FAIL, "no whole line within %llu s "
+			    "(got \"%s\" so far)", CONSOLE_WAIT_NS / NS_PER_SEC,
+			    line);
+			return;
 		}
 		/* A line ends at CR (a terminal's Enter) or LF. */
 		if (c == '\r' || c == '\n') {
@@ -53,15 +68,16 @@ test_console(void)
 		if (c >= ' ' && c < 0x7f && len < sizeof(line) - 1)
 			line[len++] = (char)c;
 	}
+	waited = xen_clock_now() - start;
+	(void)xen_vcpu_runstate(&rs1);
 	line[len] = '\0';
-	if (tries == CONSOLE_WAIT_YIELDS) {
-		report("console", FAIL, "no whole line within %lu yields "
-		    "(got \"%s\" so far)", CONSOLE_WAIT_YIELDS, line);
-		return;
-	}
 	printf("console: got %s\n", line);
-	report("console", PASS, "a line of %zu characters from the in ring",
-	    len);
+	/* Where the vCPU's time went while we waited (xen/timer.h). */
+	report("console", PASS, "a line of %zu characters from the in ring "
+	    "after %llu ms; vCPU running %llu ms, blocked %llu ms meanwhile",
+	    len, waited / NS_PER_MS,
+	    XEN_RUNSTATE_MS(rs0, rs1, RUNSTATE_running),
+	    XEN_RUNSTATE_MS(rs0, rs1, RUNSTATE_blocked));
 }
 
 DOMU_TEST(console, "a line typed in dom0 arrives on the console ring",

@@ -1,6 +1,8 @@
 /*
- * kern/test_events.c - the `events` and `evtchn_dom0` tests: event
- * channels work in both directions, and masks hold events back.
+ * kern/test_events.c - the `events`, `evtchn_dom0`, `evtchn_offer` and
+ * `evtchn_connect` tests: event channels work in both directions,
+ * within a guest, with dom0 and between two guests, and masks hold
+ * events back.
  *
  * What reaching PASS proves (xen/evtchn.c, src/i386/upcall.S):
  *   events (no help needed):
@@ -28,6 +30,10 @@
  *     through /dev/xen/evtchn), which sends events; each is answered.
  *     The guest prints the port on a plain console line for the dom0
  *     script to read.
+ *   evtchn_offer, evtchn_connect (TEST_NEEDS_DOM0): two guests, one
+ *     channel between them: A offers a port to B's domid, B binds it,
+ *     and events go both ways PAIR_ROUNDS times.  Dom0 relays the
+ *     domids and the port through xenstore (see test_evtchn_offer).
  *
  * Protocol: xen/include/public/event_channel.h.  Walkthrough:
  * walkthroughs/boot-pv.md, "The first event".
@@ -46,6 +52,7 @@
 #include "xen/evtchn.h"
 #include "xen/intr.h"
 #include "xen/timer.h"
+#include "xen/xenstore.h"
 
 #define	TIMER_ROUNDS		20		/* one-shot timers to fire */
 #define	TIMER_DELAY_NS		(2 * NS_PER_MS)	/* each this far ahead */
@@ -507,3 +514,157 @@ test_evtchn_dom0(void)
 
 DOMU_TEST(evtchn_dom0, "events to and from a program in dom0",
     test_evtchn_dom0, TEST_NEEDS_DOM0);
+
+/*
+ * Two guests, one channel (tests/boot/events.dom0 plays go-between).
+ * Guests cannot read each other's xenstore homes, so dom0 relays:
+ *   1. it writes B's domid into A's data/evtchn/peer-domid;
+ *   2. A (evtchn_offer) allocates an unbound port that only domain B may
+ *      connect to, binds a handler that answers every event, and writes
+ *      the port into its own data/evtchn/port;
+ *   3. dom0 copies A's domid and that port into B's data/evtchn/
+ *      (peer-domid, then peer-port);
+ *   4. B (evtchn_connect) binds to it (bind_interdomain) and sends
+ *      PAIR_ROUNDS events, each after A's answer to the previous one.
+ * Both report: A the events it received and answered, B the answers.
+ */
+#define	PAIR_ROUNDS		100
+#define	PAIR_DOM0_TIMEOUT_MS	60000		/* for dom0's relay */
+#define	PAIR_WAIT_NS		(60 * NS_PER_SEC) /* A: for all of B's events */
+#define	PAIR_DIR		"data/evtchn"
+
+/*
+ * Sleep on a watch until dom0 has written PAIR_DIR/<last> (the last key
+ * it relays to this guest), then read the peer's domid it relayed in
+ * PAIR_DIR/peer-domid: a real domain, and not us.
+ */
+static int
+pair_relayed_peer(const char *check, const char *last, domid_t *domid)
+{
+	const char *path = PAIR_DIR "/peer-domid";
+	char key[32];
+	unsigned long id, self;
+	int err;
+
+	snprintf(key, sizeof(key), PAIR_DIR "/%s", last);
+	if ((err = xs_wait_for(key, PAIR_DOM0_TIMEOUT_MS)) != 0) {
+		report(check, FAIL, "dom0 never wrote %s: error %d", key, err);
+		return (-1);
+	}
+	if ((err = xs_read_uint(XST_NIL, path, DOMID_FIRST_RESERVED - 1,
+	    &id)) != 0 ||
+	    (err = xs_read_uint(XST_NIL, "domid", DOMID_FIRST_RESERVED - 1,
+	    &self)) != 0) {
+		report(check, FAIL, "reading %s and our domid: error %d", path,
+		    err);
+		return (-1);
+	}
+	if (id == self) {
+		report(check, FAIL, "%s names ourselves (domain %lu)", path,
+		    id);
+		return (-1);
+	}
+	*domid = (domid_t)id;
+	return (0);
+}
+
+/* Guest A: offer a port to B and answer each of its events. */
+static void
+test_evtchn_offer(void)
+{
+	struct test_end end = { .reply = 1 };
+	char value[16];
+	domid_t peer;
+	int err;
+
+	if (pair_relayed_peer("evtchn_offer", "peer-domid", &peer) != 0)
+		return;
+	/* Only domain `peer` may bind to it (remote_dom in the request). */
+	if ((err = evtchn_alloc_unbound(peer, &end.port)) != 0) {
+		report("evtchn_offer", FAIL, "alloc_unbound for domain %u: %d",
+		    peer, err);
+		return;
+	}
+	/* The handler before the port is published: B may send at once. */
+	(void)evtchn_bind_handler(end.port, test_end_handler, &end);
+	snprintf(value, sizeof(value), "%u", end.port);
+	if ((err = xs_write(XST_NIL, PAIR_DIR "/port", value)) != 0) {
+		report("evtchn_offer", FAIL, "writing " PAIR_DIR "/port: %d",
+		    err);
+		(void)evtchn_close(end.port);
+		return;
+	}
+	if (!test_end_wait(&end, PAIR_ROUNDS, PAIR_WAIT_NS)) {
+		report("evtchn_offer", FAIL, "%u of %d events from domain %u "
+		    "on port %u within %llu s", end.events, PAIR_ROUNDS, peer,
+		    end.port, PAIR_WAIT_NS / NS_PER_SEC);
+		(void)evtchn_close(end.port);
+		return;
+	}
+	/* Our last answer left with the last event's handler: close. */
+	(void)evtchn_close(end.port);
+	report("evtchn_offer", PASS, "port %u offered to domain %u: %d events "
+	    "received, each answered from the handler", end.port, peer,
+	    PAIR_ROUNDS);
+}
+
+DOMU_TEST(evtchn_offer, "offer a port to another guest, answer its events",
+    test_evtchn_offer, TEST_NEEDS_DOM0);
+
+/* Guest B: bind to A's port, then ping-pong PAIR_ROUNDS times. */
+static void
+test_evtchn_connect(void)
+{
+	struct test_end end = { .reply = 0 };
+	unsigned long remote_port;
+	uint64_t start, elapsed;
+	unsigned int i, initial;
+	domid_t peer;
+	int err;
+
+	/* dom0 writes peer-domid first, peer-port last. */
+	if (pair_relayed_peer("evtchn_connect", "peer-port", &peer) != 0)
+		return;
+	if ((err = xs_read_uint(XST_NIL, PAIR_DIR "/peer-port",
+	    EVTCHN_2L_NR_CHANNELS - 1, &remote_port)) != 0) {
+		report("evtchn_connect", FAIL, PAIR_DIR "/peer-port holds no "
+		    "port: error %d", err);
+		return;
+	}
+	if ((err = evtchn_bind_interdomain(peer, (evtchn_port_t)remote_port,
+	    &end.port)) != 0) {
+		report("evtchn_connect", FAIL, "bind_interdomain(%u, %lu): %d",
+		    peer, remote_port, err);
+		return;
+	}
+	(void)evtchn_bind_handler(end.port, test_end_handler, &end);
+	/*
+	 * As in the loopback check, the bind left our new port pending and
+	 * binding the handler delivered that event: not one of A's.
+	 */
+	initial = end.events;
+	end.events = 0;
+	start = xen_clock_now();
+	for (i = 1; i <= PAIR_ROUNDS; i++) {
+		(void)evtchn_send(end.port);
+		if (!test_end_wait(&end, i, EVENT_WAIT_NS))
+			break;
+	}
+	elapsed = xen_clock_now() - start;
+	(void)evtchn_close(end.port);
+	if (end.events != PAIR_ROUNDS) {
+		report("evtchn_connect", FAIL, "port %u -> domain %u port %lu: "
+		    "%u of %d answers, each within %llu ms", end.port, peer,
+		    remote_port, end.events, PAIR_ROUNDS,
+		    EVENT_WAIT_NS / NS_PER_MS);
+		return;
+	}
+	report("evtchn_connect", PASS, "port %u bound to domain %u port %lu: "
+	    "%d events sent, %d answers, round trip avg %llu us; %u event "
+	    "raised by the bind itself", end.port, peer, remote_port,
+	    PAIR_ROUNDS, PAIR_ROUNDS, elapsed / PAIR_ROUNDS / NS_PER_US,
+	    initial);
+}
+
+DOMU_TEST(evtchn_connect, "bind another guest's port, events both ways",
+    test_evtchn_connect, TEST_NEEDS_DOM0);

@@ -9,11 +9,16 @@
  * the errors xenstored names, runs a transaction that is forced to
  * conflict once and must be retried, and watches a key it changes
  * itself - the watch event arrives between two replies and must be
- * queued, not lost.  It ends with a burst of reads to count round trips.
+ * queued, not lost.  A watch with a callback must run it in the
+ * xenwatch thread, where the callback itself reads the node; three
+ * threads using xenstore at once must each get their own replies.  It
+ * ends with a burst of reads timed on the PV clock.
  *
  * `xenstore_dom0` waits for dom0 to write a key it watches
  * (tests/boot/xenstore.dom0): the guest writes data/ready once its
- * watch is set, and dom0 writes only after seeing it.
+ * watch is set, and dom0 writes only after seeing it, and after a
+ * pause.  The guest asks Xen where its vCPU's time went meanwhile: a
+ * wait that sleeps leaves it blocked, not running.
  *
  * Protocol: xen/include/public/io/xs_wire.h; walkthrough:
  * walkthroughs/boot-pv.md, "Talking to xenstore".
@@ -21,10 +26,16 @@
 
 #include "xen/xen.h"
 
+#include <xen/vcpu.h>
+
+#include "kern/callout.h"
 #include "kern/errno.h"
 #include "kern/libkern.h"
 #include "kern/report.h"
 #include "kern/test.h"
+#include "kern/thread.h"
+#include "xen/intr.h"
+#include "xen/timer.h"
 #include "xen/xenstore.h"
 #include "xen/xs_msg.h"
 
@@ -293,32 +304,248 @@ out:
 	(void)xs_unwatch(TESTDIR "/w", "xs-self");
 }
 
-/* A burst of reads: how many yields does one round trip cost? */
+/* What the watch callback of xs-watch-thread saw. */
+struct cb_seen {
+	int		 calls;		/* callbacks run */
+	int		 read_err;	/* its own xs_read of the node */
+	char		 value[32];	/* what that read returned */
+	const char	*thread;	/* the thread it ran in */
+};
+
+/*
+ * The callback (in the xenwatch thread): read the node that changed -
+ * a xenstore request from inside a callback - and wake the test.
+ */
+static void
+watch_cb(const char *path, const char *token, void *arg)
+{
+	struct cb_seen *seen = arg;
+
+	(void)token;
+	seen->read_err = xs_read(XST_NIL, path, seen->value,
+	    sizeof(seen->value));
+	seen->thread = curthread->td_name;
+	seen->calls++;
+	wakeup(seen);
+}
+
+/*
+ * Sleep until the callback has run `calls` times, at most timeout_ns.
+ * The count is changed by another thread, which cannot run between our
+ * test and our sleep (one vCPU, no preemption; upcalls masked so no
+ * handler wakes it either).  1 if it got there.
+ */
+static int
+cb_wait(struct cb_seen *seen, int calls, uint64_t timeout_ns)
+{
+	uint64_t deadline = xen_clock_now() + timeout_ns, now;
+	int was, ok;
+
+	was = intr_disable();
+	while (seen->calls < calls && (now = xen_clock_now()) < deadline)
+		(void)tsleep(seen, "xscb", deadline - now);
+	ok = seen->calls >= calls;
+	intr_restore(was);
+	return (ok);
+}
+
+/*
+ * A watch with a callback: it runs in the xenwatch thread, may make a
+ * request itself (it reads the node), and stops after xs_unwatch().
+ */
+static void
+check_watch_thread(void)
+{
+	struct cb_seen seen = { 0, 0, "", NULL };
+	int err, calls;
+
+	(void)xs_rm(XST_NIL, TESTDIR "/cb");
+	err = xs_watch_callback(TESTDIR "/cb", "xs-cb", watch_cb, &seen);
+	if (err != 0) {
+		report("xs-watch-thread", FAIL, "xs_watch_callback: error %d",
+		    err);
+		return;
+	}
+	/* The event for the watch's creation: the node is not there yet. */
+	if (!cb_wait(&seen, 1, 5 * NS_PER_SEC) || seen.read_err != -ENOENT) {
+		report("xs-watch-thread", FAIL, "first callback: %d calls, "
+		    "its read returned %d, expected ENOENT", seen.calls,
+		    seen.read_err);
+		goto out;
+	}
+	(void)xs_write(XST_NIL, TESTDIR "/cb", "from a callback");
+	if (!cb_wait(&seen, 2, 5 * NS_PER_SEC) || seen.read_err < 0 ||
+	    strcmp(seen.value, "from a callback") != 0) {
+		report("xs-watch-thread", FAIL, "after a write: %d calls, its "
+		    "read returned %d \"%s\"", seen.calls, seen.read_err,
+		    seen.value);
+		goto out;
+	}
+	if (seen.thread == NULL || strcmp(seen.thread, "xenwatch") != 0) {
+		report("xs-watch-thread", FAIL, "callback ran in thread %s, "
+		    "expected xenwatch", seen.thread);
+		goto out;
+	}
+	/* Unwatched: a change must call nobody. */
+	(void)xs_unwatch(TESTDIR "/cb", "xs-cb");
+	calls = seen.calls;
+	(void)xs_write(XST_NIL, TESTDIR "/cb", "unwatched");
+	(void)xs_read(XST_NIL, "domid", NULL, 0);
+	pause("xscbgone", 20 * NS_PER_MS);
+	if (seen.calls != calls) {
+		report("xs-watch-thread", FAIL, "%d callbacks after "
+		    "xs_unwatch", seen.calls - calls);
+		return;
+	}
+	report("xs-watch-thread", PASS, "callback ran in the xenwatch thread "
+	    "%d times, read the node itself, none after unwatch", calls);
+	return;
+out:
+	(void)xs_unwatch(TESTDIR "/cb", "xs-cb");
+}
+
+/* Threads of xs-threads, and what each does. */
+#define	XS_THREADS		3
+#define	XS_THREAD_ROUNDS	50
+
+struct xs_worker {
+	int	id;
+	int	done;		/* rounds that read back what they wrote */
+	int	err;		/* first error, 0 if none */
+};
+
+/*
+ * Write our own key and read it back, XS_THREAD_ROUNDS times, while the
+ * other workers do the same: each request sleeps for its reply, so the
+ * others run meanwhile and find the client busy.
+ */
+static void
+xs_worker_run(void *arg)
+{
+	struct xs_worker *w = arg;
+	char path[48], want[16], got[16];
+	int i, err;
+
+	snprintf(path, sizeof(path), TESTDIR "/thread/%d", w->id);
+	for (i = 0; i < XS_THREAD_ROUNDS; i++) {
+		snprintf(want, sizeof(want), "%d.%d", w->id, i);
+		if ((err = xs_write(XST_NIL, path, want)) != 0 ||
+		    (err = xs_read(XST_NIL, path, got, sizeof(got))) < 0) {
+			w->err = err;
+			return;
+		}
+		if (strcmp(got, want) != 0) {
+			w->err = -EIO;
+			return;
+		}
+		w->done++;
+	}
+}
+
+/*
+ * Several threads use xenstore at once: every request must get its own
+ * reply (a second request written into the ring while the first waits
+ * would get the first one's), and some requests must have found the
+ * ring taken by another's - that is, the threads really overlapped.
+ */
+static void
+check_threads(void)
+{
+	struct xs_worker w[XS_THREADS];
+	struct thread *td[XS_THREADS];
+	struct xs_stats before, after;
+	int i, started = 0, done = 0, err = 0;
+
+	xs_get_stats(&before);
+	for (i = 0; i < XS_THREADS; i++) {
+		w[i] = (struct xs_worker){ .id = i };
+		if ((td[i] = thread_create("xsworker", xs_worker_run,
+		    &w[i])) != NULL)
+			started++;
+	}
+	for (i = 0; i < XS_THREADS; i++) {
+		if (td[i] == NULL)
+			continue;
+		if (thread_join(td[i], 30 * NS_PER_SEC) != 0)
+			err = -ETIMEDOUT;
+		done += w[i].done;
+		if (w[i].err != 0 && err == 0)
+			err = w[i].err;
+	}
+	xs_get_stats(&after);
+	(void)xs_rm(XST_NIL, TESTDIR "/thread");
+	if (started != XS_THREADS || err != 0 ||
+	    done != XS_THREADS * XS_THREAD_ROUNDS) {
+		report("xs-threads", FAIL, "%d of %d threads started, %d of %d "
+		    "rounds read back what they wrote, error %d", started,
+		    XS_THREADS, done, XS_THREADS * XS_THREAD_ROUNDS, err);
+		return;
+	}
+	if (after.queued == before.queued) {
+		report("xs-threads", FAIL, "%d rounds, but no request ever "
+		    "found the ring busy: the threads did not overlap", done);
+		return;
+	}
+	report("xs-threads", PASS, "%d threads x %d write+read rounds, each "
+	    "read its own value; %lu requests waited for another's reply",
+	    XS_THREADS, XS_THREAD_ROUNDS, after.queued - before.queued);
+}
+
+/* The round trips of the burst, in microseconds, for the percentiles. */
+static uint32_t rt_us[BENCH_READS];
+
+/* Sort n values in place (insertion sort: 1000 values, once). */
+static void
+sort_u32(uint32_t *v, int n)
+{
+	uint32_t x;
+	int i, j;
+
+	for (i = 1; i < n; i++) {
+		x = v[i];
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/*
+ * A burst of reads, each timed with the PV clock: what one round trip
+ * costs - our request, the event to xenstored, its reply, the event back
+ * and the wait for it - and how often the client had to wait.
+ */
 static void
 check_round_trips(void)
 {
 	struct xs_stats before, after;
+	uint64_t start, total = 0;
 	char buf[16];
 	int i, err = 0;
 
-	/*
-	 * The kernel has no clock yet, so the test counts yields; the time
-	 * per round trip was measured from Xen's serial timestamps (see
-	 * walkthroughs/boot-pv.md, "Talking to xenstore").  One read is a
-	 * request, an event to xenstored, its reply and our polling.
-	 */
 	xs_get_stats(&before);
-	for (i = 0; i < BENCH_READS && err >= 0; i++)
+	for (i = 0; i < BENCH_READS && err >= 0; i++) {
+		start = xen_clock_now();
 		err = xs_read(XST_NIL, "domid", buf, sizeof(buf));
+		rt_us[i] = (uint32_t)((xen_clock_now() - start) / NS_PER_US);
+		total += rt_us[i];
+	}
 	xs_get_stats(&after);
 	if (err < 0) {
 		report("xs-roundtrips", FAIL, "read %d failed: error %d", i,
 		    err);
 		return;
 	}
-	report("xs-roundtrips", PASS, "%d reads, %lu yields waiting (%lu "
-	    "per read)", BENCH_READS, after.yields - before.yields,
-	    (after.yields - before.yields) / BENCH_READS);
+	/*
+	 * The median says what a round trip costs; the mean and the
+	 * maximum say how much the host (other QEMUs on the same cores)
+	 * held up dom0 or us meanwhile.
+	 */
+	sort_u32(rt_us, BENCH_READS);
+	report("xs-roundtrips", PASS, "%d reads: median %u us, 90%% within "
+	    "%u us, max %u us, mean %llu us; %lu waits for xenstored",
+	    BENCH_READS, rt_us[BENCH_READS / 2], rt_us[BENCH_READS * 9 / 10],
+	    rt_us[BENCH_READS - 1], total / BENCH_READS,
+	    after.waits - before.waits);
 }
 
 static void
@@ -335,6 +562,8 @@ test_xenstore(void)
 	check_directory();
 	check_transaction();
 	check_watch_queue();
+	check_watch_thread();
+	check_threads();
 	check_round_trips();
 	/* Leave our home as we found it. */
 	(void)xs_rm(XST_NIL, TESTDIR);
@@ -350,7 +579,9 @@ DOMU_TEST(xenstore, "read, write, list, transactions, watches with xenstored",
 static void
 test_xenstore_dom0(void)
 {
+	struct vcpu_runstate_info rs0, rs1;
 	char path[XS_WATCH_PATH_MAX];
+	uint64_t start, waited, running;
 	int err;
 
 	if ((err = xs_watch(TESTDIR "/from-dom0", "xs-dom0")) != 0) {
@@ -366,16 +597,36 @@ test_xenstore_dom0(void)
 	}
 	printf("xenstore_dom0: watching " TESTDIR "/from-dom0; data/ready "
 	    "written\n");
+	(void)xen_vcpu_runstate(&rs0);
+	start = xen_clock_now();
 	err = xs_watch_event("xs-dom0", path, sizeof(path), DOM0_TIMEOUT_MS);
+	waited = xen_clock_now() - start;
+	(void)xen_vcpu_runstate(&rs1);
 	if (err != 0) {
 		report("xs-dom0-watch", FAIL, "no event within %u ms: error "
 		    "%d", DOM0_TIMEOUT_MS, err);
 		goto out;
 	}
-	if (expect_value("xs-dom0-watch", XST_NIL, TESTDIR "/from-dom0",
+	if (!expect_value("xs-dom0-watch", XST_NIL, TESTDIR "/from-dom0",
 	    "hello from dom0"))
-		report("xs-dom0-watch", PASS, "event for %s, value written "
-		    "by dom0", path);
+		goto out;
+	/*
+	 * Dom0 lets us wait about 2 s.  A guest that sleeps until the
+	 * event spends that time blocked in Xen; one that polled would be
+	 * running (or runnable) throughout.
+	 */
+	running = XEN_RUNSTATE_MS(rs0, rs1, RUNSTATE_running);
+	if (running * 2 > waited / NS_PER_MS) {
+		report("xs-dom0-watch", FAIL, "waited %llu ms for dom0's "
+		    "write, but the vCPU ran %llu ms of it: the wait polls",
+		    waited / NS_PER_MS, running);
+		goto out;
+	}
+	report("xs-dom0-watch", PASS, "event for %s, value written by dom0; "
+	    "waited %llu ms, vCPU running %llu ms, runnable %llu ms, blocked "
+	    "%llu ms meanwhile", path, waited / NS_PER_MS, running,
+	    XEN_RUNSTATE_MS(rs0, rs1, RUNSTATE_runnable),
+	    XEN_RUNSTATE_MS(rs0, rs1, RUNSTATE_blocked));
 out:
 	(void)xs_unwatch(TESTDIR "/from-dom0", "xs-dom0");
 }

@@ -338,6 +338,14 @@ thread_running(const struct thread *td)
 }
 
 int
+thread_can_sleep(void)
+{
+
+	return (curthread != NULL && curthread != idle_thread &&
+	    !intr_disabled());
+}
+
+int
 msleep(const void *chan, struct mtx *mtx, const char *wmesg,
     uint64_t timeout_ns)
 {

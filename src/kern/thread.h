@@ -131,6 +131,19 @@ int	tsleep(const void *chan, const char *wmesg, uint64_t timeout_ns);
 void	pause(const char *wmesg, uint64_t ns);
 
 /**
+ * @brief Whether the caller may sleep here: threads are running, it is
+ *	not the idle thread, and upcalls are enabled.
+ *
+ * Upcalls masked means an event handler or callout (they run masked),
+ * a critical section that relies on the mask to keep other threads
+ * out, or a panic (kern/panic.c masks them first); a sleep there would
+ * let other threads in, or hang.  Code that waits for a peer where it
+ * may be called from anywhere - the console - sleeps when this holds
+ * and otherwise blocks the vCPU on the event channel (xen/evtchn_wait.h).
+ */
+int	thread_can_sleep(void);
+
+/**
  * @brief Make every thread sleeping on chan runnable.  Safe from event
  *	handlers and callouts.
  */

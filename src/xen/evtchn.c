@@ -35,6 +35,7 @@
 
 #include <xen/errno.h>
 #include <xen/event_channel.h>
+#include <xen/sched.h>
 
 #include "kern/arch.h"
 #include "xen/barrier.h"
@@ -367,6 +368,42 @@ evtchn_is_pending(evtchn_port_t port)
 		return (0);
 	return (word_test_bit(&shared()->evtchn_pending[port /
 	    EVTCHN_WORD_BITS], port % EVTCHN_WORD_BITS));
+}
+
+int
+evtchn_clear_pending(evtchn_port_t port)
+{
+	xen_ulong_t bit = (xen_ulong_t)1 << (port % EVTCHN_WORD_BITS);
+
+	if (port >= EVTCHN_NR_PORTS)
+		return (0);
+	/* Test and clear in one locked step: Xen may set it meanwhile. */
+	return ((__atomic_fetch_and(&shared()->evtchn_pending[port /
+	    EVTCHN_WORD_BITS], ~bit, __ATOMIC_SEQ_CST) & bit) != 0);
+}
+
+/*
+ * SCHEDOP_poll is SCHEDOP_block narrowed to a list of ports, with a
+ * timeout, and without touching the upcall mask.  Xen marks the vCPU
+ * blocked, then returns at once if one of the ports is pending (or an
+ * upcall is due: pending and not masked), else deschedules it; sending
+ * on a polled port wakes it whether or not the port is masked
+ * (evtchn_check_pollers in Xen's xen/common/event_channel.c, called
+ * from every "set pending").  Xen sets the pending bit and then checks
+ * for pollers, and only on a bit that was clear: hence the caller's
+ * order clear, test, poll.  A NATIVE kernel spinning on a device
+ * register would use `pause` or `mwait` here.
+ */
+int
+evtchn_poll(evtchn_port_t port, uint64_t deadline)
+{
+	struct sched_poll poll = {
+		.nr_ports = 1,
+		.timeout = deadline,
+	};
+
+	set_xen_guest_handle(poll.ports, &port);
+	return ((int)HYPERVISOR_sched_op(SCHEDOP_poll, &poll));
 }
 
 unsigned long

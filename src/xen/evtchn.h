@@ -120,6 +120,30 @@ int	evtchn_send(uint32_t port);
 int	evtchn_is_pending(evtchn_port_t port);
 
 /**
+ * @brief Clear the port's pending bit, atomically.
+ *
+ * For code that waits with SCHEDOP_poll (evtchn_poll) instead of a
+ * handler: Xen's poll returns at once for a port already pending, so
+ * the waiter clears the bit, then tests its condition, then polls.
+ * @return 1 if the bit was set (an event was taken from the handler)
+ */
+int	evtchn_clear_pending(evtchn_port_t port);
+
+/**
+ * @brief Block the vCPU until the port is pending or Xen's system time
+ *	reaches deadline (SCHEDOP_poll, xen/include/public/sched.h).
+ *
+ * Works with upcalls masked and without any upcall entry, so it serves
+ * before evtchn_init() and inside critical sections and panics.  With
+ * upcalls enabled an event could be taken by the handler before the
+ * poll sees it: mask them around the test and the poll.
+ * @param deadline system time in ns; 0 for no bound
+ * @return 0 (woken, timed out, or the port was already pending), or a
+ *	negative Xen errno (-XEN_EINVAL for a bad port)
+ */
+int	evtchn_poll(evtchn_port_t port, uint64_t deadline);
+
+/**
  * @brief Upcalls taken since boot (entries into evtchn_upcall()).
  */
 unsigned long	evtchn_upcall_count(void);

@@ -2,10 +2,10 @@
  * xen/timer.c - system time, the one-shot timer and VIRQ_TIMER: the
  * clock under the kernel's callout queue.  Interface in xen/timer.h.
  *
- * Protocol: VCPUOP_set_singleshot_timer and VCPUOP_stop_periodic_timer
- * in xen/include/public/vcpu.h; VIRQ_TIMER in xen/include/public/xen.h;
- * the time record in xen/pvclock.h.  Walkthrough: walkthroughs/boot-pv.md,
- * "The first event".
+ * Protocol: VCPUOP_set_singleshot_timer, VCPUOP_stop_periodic_timer and
+ * VCPUOP_get_runstate_info in xen/include/public/vcpu.h; VIRQ_TIMER in
+ * xen/include/public/xen.h; the time record in xen/pvclock.h.
+ * Walkthrough: walkthroughs/boot-pv.md, "The first event".
  */
 
 #include "xen/xen.h"
@@ -121,4 +121,12 @@ xen_tsc_hz(void)
 
 	/* Two fields read without the version loop: a report, not a clock. */
 	return (pvclock_tsc_hz(t->tsc_to_system_mul, t->tsc_shift));
+}
+
+int
+xen_vcpu_runstate(struct vcpu_runstate_info *rs)
+{
+
+	/* Xen copies its accounting of the vCPU out into *rs. */
+	return ((int)HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, rs));
 }

@@ -53,4 +53,24 @@ int	xen_wallclock(uint64_t *secp, uint32_t *nsecp);
  */
 uint64_t	xen_tsc_hz(void);
 
+/*
+ * Where this vCPU's time went, by Xen's account (VCPUOP_get_runstate_info
+ * in xen/include/public/vcpu.h): time[RUNSTATE_running], [_runnable]
+ * (wanting a physical CPU), [_blocked] (waiting for an event) and
+ * [_offline], in ns since the vCPU was created.  A NATIVE kernel has no
+ * such outside view; it would count the time of its idle loop.
+ */
+struct vcpu_runstate_info;
+
+/**
+ * @brief Fill rs with Xen's account of vCPU 0's time (for tests that
+ *	show that a waiting guest leaves the CPU to others).
+ * @return 0, or a negative Xen errno
+ */
+int	xen_vcpu_runstate(struct vcpu_runstate_info *rs);
+
+/* Milliseconds spent in runstate `state` between snapshots a and b. */
+#define	XEN_RUNSTATE_MS(a, b, state)					\
+	(((b).time[state] - (a).time[state]) / 1000000ULL)
+
 #endif /* !_XEN_TIMER_H_ */

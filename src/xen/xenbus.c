@@ -18,26 +18,23 @@
  * Everything read from xenstore is the toolstack's or the back end's
  * word, and checked: a backend path must lie in the home of the
  * backend-id domain, a state must be one of the enum, names must fit.
- * Waits are bounded; without threads, "waiting" means reading watch
- * events through the xenstore client until the state wanted shows up.
+ * Waits sleep on the back end's state watch (xs_watch_event_until: the
+ * thread sleeps until xenstored's event) and are bounded by one
+ * deadline on Xen's clock for the whole wait, however many changes the
+ * back end goes through on the way.
  */
 
 #include "xen/xen.h"
 
+#include "kern/callout.h"
 #include "kern/errno.h"
 #include "kern/libkern.h"
+#include "xen/timer.h"
 #include "xen/xenbus.h"
 #include "xen/xenstore.h"
 #include "xen/xs_msg.h"
 
 #define	nitems(a)	(sizeof(a) / sizeof((a)[0]))
-
-/*
- * How many back-end state changes one wait may see before giving up:
- * a handshake has a handful; a back end flapping more than this is
- * broken (and would otherwise keep renewing our timeout).
- */
-#define	XENBUS_MAX_CHANGES	64
 
 /* The registered drivers, gathered by the linker script. */
 LINKER_SET_DECLARE(domu_xenbus, const struct xenbus_driver);
@@ -288,14 +285,19 @@ int
 xenbus_wait_otherend(struct xenbus_device *dev, unsigned int states,
     unsigned int timeout_ms)
 {
+	uint64_t deadline = xen_clock_now() + (uint64_t)timeout_ms * NS_PER_MS;
 	char path[XENBUS_PATH_MAX + 8], event[XS_WATCH_PATH_MAX];
 	enum xenbus_state state;
-	int changes, err;
+	int err;
 
 	if ((err = xenbus_watch_otherend(dev)) != 0)
 		return (err);
 	snprintf(path, sizeof(path), "%s/state", dev->otherend);
-	for (changes = 0; changes < XENBUS_MAX_CHANGES; changes++) {
+	/*
+	 * One deadline for the whole wait: a back end that keeps changing
+	 * state without reaching one we want cannot keep us past it.
+	 */
+	for (;;) {
 		/*
 		 * An event only says "look again": read the node itself,
 		 * and test the state we read, not the one we expected.
@@ -309,14 +311,12 @@ xenbus_wait_otherend(struct xenbus_device *dev, unsigned int states,
 		}
 		if (states & (1u << state))
 			return ((int)state);
-		err = xs_watch_event(dev->nodename, event, sizeof(event),
-		    timeout_ms);
+		/* Asleep until the state node's watch fires, or the deadline. */
+		err = xs_watch_event_until(dev->nodename, event, sizeof(event),
+		    deadline);
 		if (err != 0)
 			return (err);
 	}
-	printf("xenbus: %s: back end changed state %d times without "
-	    "reaching the state wanted\n", dev->nodename, changes);
-	return (-ETIMEDOUT);
 }
 
 int

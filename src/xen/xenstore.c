@@ -14,17 +14,38 @@
  * server_features and the connection field).  A NATIVE kernel has no
  * such thing: its devices are found on buses and in firmware tables.
  *
- * One request at a time.  The kernel has one CPU and no threads yet, so
- * a request is sent, then we read messages until its reply comes: watch
- * events that arrive meanwhile are queued for xs_watch_event(), replies
- * to requests we gave up on are dropped.  With threads this needs a lock
- * around a request, or a table of waiters keyed by req_id.
+ * Threads and locking.  Any thread may call the client.  One mutex,
+ * xs_lock, guards everything here - the ring, the receive buffer xs_rx,
+ * the queue of watch events, the table of watch callbacks - and is
+ * released whenever a thread waits for xenstored (xs_wait), so it is
+ * held only for moments.  The ring carries one request at a time:
+ * xs_busy, set under xs_lock, says a request is on it, and from then on
+ * only that request's thread reads the rsp ring, until its reply has
+ * been read and used (xs_reply_done clears xs_busy).  Other requesters
+ * sleep until the ring is theirs, within their own request's deadline.
+ * (FreeBSD holds a sleepable request lock the same way; Linux lets
+ * several requests be in flight and matches replies by req_id, with a
+ * reader thread.)
  *
- * Waiting is polling: xs_wait() yields the CPU until xenstored has
- * written or read something, a bounded number of times.  It is the only
- * place that waits; once the kernel delivers events it becomes a sleep
- * on the xenstore event channel (boot_info.store_evtchn) with a timeout,
- * woken by that channel's handler, and nothing else here changes.
+ * Waiting.  xenstored sends an event on boot_info.store_evtchn whenever
+ * it has written a reply or watch event, and whenever it has consumed a
+ * request.  The handler bound to that port (evtchn_wait_bind) wakes
+ * the threads asleep on the ring page's address; so does every change
+ * of xs_busy and of the event queue.  Every wait goes through xs_wait(), that is
+ * evtchn_wait() (xen/evtchn_wait.h): with xs_lock held, test the
+ * condition with upcalls masked, sleep (releasing xs_lock) until a
+ * wake-up or a deadline on Xen's clock, take xs_lock and test again.
+ *
+ * Watches.  Events arrive whenever xenstored likes, even between a
+ * request and its reply, so whoever reads one puts it in a bounded queue
+ * (struct xs_watch_queue, XS_WATCH_QUEUE_LEN events).  Two kinds of
+ * watchers take them, by token: a thread waiting in xs_watch_event(),
+ * and callbacks registered with xs_watch_callback(), which the
+ * "xenwatch" thread (xs_watch_thread) runs one at a time, without
+ * xs_lock held - so that a callback may itself make requests, as every
+ * xenbus driver's does.  The xenwatch thread also reads the ring while
+ * nobody else does, so that events are seen even when no request is
+ * made.
  *
  * xenstored is a peer, not a friend: see xs_msg.c for the checks on its
  * bytes; here, a reply of the wrong type fails the request, an unknown
@@ -36,73 +57,155 @@
 #include "xen/xen.h"
 
 #include "kern/arch.h"
+#include "kern/callout.h"
 #include "kern/errno.h"
 #include "kern/libkern.h"
+#include "kern/mutex.h"
+#include "kern/thread.h"
 #include "xen/barrier.h"
 #include "xen/evtchn.h"
+#include "xen/evtchn_wait.h"
+#include "xen/timer.h"
 #include "xen/xenstore.h"
 #include "xen/xs_msg.h"
 
 /*
- * Yields of the CPU per millisecond, for turning timeouts into bounds
- * on polling loops until the kernel has a clock.  Measured under QEMU
- * (TCG) with Xen 4.17 and an idle dom0: a SCHEDOP_yield that finds
- * nothing else to run takes about 2.9 us (see walkthroughs/boot-pv.md,
- * "Talking to xenstore").  When another vCPU is runnable a yield lasts
- * longer, so a timeout can only stretch, never shrink.
+ * How long a request may take, from waiting for the ring to be free to
+ * its reply: one deadline for the whole of it.  Replies take a fraction
+ * of a millisecond (walkthroughs/boot-pv.md, "Talking to xenstore"), but
+ * a host that runs several QEMUs on its two cores has been seen to hold
+ * one up for a second.
  */
-#define	XS_YIELDS_PER_MS	350
+#define	XS_REPLY_TIMEOUT_NS	(10 * NS_PER_SEC)
 
-/* How long xenstored may take to read a request or answer it. */
-#define	XS_REPLY_TIMEOUT_MS	10000
+/* How long a resumed ring may stay in reconnection (xs_connect). */
+#define	XS_CONNECT_TIMEOUT_NS	NS_PER_SEC
 
 /*
- * How many unrelated messages (watch events, stray replies) one request
- * may see before its reply.  Bounds the work a flooding peer can make
+ * How many unrelated messages (watch events, stray replies) one wait
+ * may read before its own.  Bounds the work a flooding peer can make
  * us do; an honest xenstored sends a handful at most.
  */
 #define	XS_MAX_UNRELATED	1000
 
-/*
- * How many events xs_wait_for() takes for its path before giving up:
- * each renews the timeout, so a node deleted and re-created forever
- * must not keep us.
- */
-#define	XS_WAIT_FOR_EVENTS	64
+/* Watch callbacks that may be registered at once (xs_watch_callback). */
+#define	XS_WATCH_CALLBACKS	8
 
+/* How long xs_unwatch() waits for the callback it removes to return. */
+#define	XS_UNWATCH_WAIT_NS	(5 * NS_PER_SEC)
+
+/* A registered watch callback; token[0] == '\0' marks a free slot. */
+struct xs_watch_cb {
+	char		 token[XS_WATCH_TOKEN_MAX];
+	xs_watch_fn	*fn;
+	void		*arg;
+};
+
+/*
+ * Everything below is guarded by xs_lock (see the top of the file),
+ * except xs_intf, set once by xs_connect() and never changed after.
+ */
+static struct mtx xs_lock;
+static bool xs_lock_ready;
 static struct xenstore_domain_interface *xs_intf;
 static uint32_t xs_evtchn;
+/* The port to wait on, and the channel its handler wakes: the ring page. */
+static struct evtchn_waitq xs_waitq;
 /* The last request id used; 0 is never sent (see xs_next_req_id). */
 static uint32_t xs_req_id;
 /* Set when the ring broke the protocol: no further requests. */
 static bool xs_broken;
+/* A request is on the ring; only its thread reads the rsp ring. */
+static bool xs_busy;
+/* Requesters waiting for the ring to be free. */
+static unsigned int xs_ring_waiters;
 /* The message being received, the body being sent, queued events. */
 static struct xs_reader xs_rx;
 static char xs_txbody[XENSTORE_PAYLOAD_MAX];
 static struct xs_watch_queue xs_watchq;
+/* Counts the events queued, so that a waiter can tell the queue moved. */
+static unsigned long xs_queue_gen;
+static struct xs_watch_cb xs_callbacks[XS_WATCH_CALLBACKS];
+/* The xenwatch thread, once started, and the callback it is running. */
+static struct thread *xs_watch_td;
+static const struct xs_watch_cb *xs_dispatching;
 static struct xs_stats xs_counters;
 
 /*
- * Wait until ready() holds for the ring, spending at most *budget
- * yields (the remainder is left in *budget for the caller's next wait).
- *
- * This is the one place the client waits for xenstored.  With event
- * delivery it becomes: sleep until the xenstore event channel fires or
- * the time is up, then test ready() again.
+ * Wait until ready(arg) holds or the deadline passes (0: no bound, for
+ * the xenwatch thread only); with unlock, xs_lock is released while
+ * asleep (only xs_connect() keeps it).  This is the one place the
+ * client waits; evtchn_wait() explains the order of the test and the
+ * sleep that keeps the handler's wake-up from being lost.
  */
 static int
-xs_wait(bool (*ready)(struct xenstore_domain_interface *),
-    unsigned long *budget)
+xs_wait(bool (*ready)(void *), void *arg, uint64_t deadline, bool unlock)
 {
 
-	while (!ready(xs_intf)) {
-		if (*budget == 0)
-			return (-ETIMEDOUT);
-		(*budget)--;
-		xs_counters.yields++;
-		arch_yield();
-	}
-	return (0);
+	if (ready(arg))
+		return (0);
+	xs_counters.waits++;
+	return (evtchn_wait(&xs_waitq, unlock ? &xs_lock : NULL, ready, arg,
+	    deadline));
+}
+
+/* Conditions for xs_wait(): the rings' state, read by xs_msg.c. */
+static bool
+xs_rsp_ready(void *arg)
+{
+
+	return (xs_ring_rsp_has_data(arg));
+}
+
+static bool
+xs_req_ready(void *arg)
+{
+
+	return (xs_ring_req_has_room(arg));
+}
+
+/* For requesters: no other request is on the ring. */
+static bool
+xs_ring_free(void *arg)
+{
+
+	(void)arg;
+	return (!xs_busy);
+}
+
+/*
+ * For watchers: a message they may read, or an event queued since the
+ * waiter noted xs_queue_gen in *arg.  While a request is on the ring,
+ * its messages are its thread's to read; a broken ring's are never read
+ * again.  Either way they count as nothing to read (or the xenwatch
+ * thread would never sleep).
+ */
+static bool
+xs_rsp_or_queued(void *arg)
+{
+	const unsigned long *gen = arg;
+
+	return ((!xs_broken && !xs_busy && xs_ring_rsp_has_data(xs_intf)) ||
+	    xs_queue_gen != *gen);
+}
+
+/*
+ * The request is done with the ring: let the next one, and watchers, in,
+ * and release xs_lock.  Scheduling is cooperative, so a thread making
+ * requests in a loop would take the ring again before any thread woken
+ * here had run, for as long as its loop lasted: when some wait, it
+ * yields, and the first of them gets the ring.
+ */
+static void
+xs_request_end(void)
+{
+	bool others = xs_ring_waiters > 0;
+
+	xs_busy = false;
+	wakeup(xs_waitq.chan);
+	mtx_unlock(&xs_lock);
+	if (others && thread_can_sleep())
+		thread_yield();
 }
 
 /* Give up on a ring that broke the protocol; every request fails after. */
@@ -129,24 +232,40 @@ xs_abandon(const char *why)
 
 /* Whether the server has finished (re)connecting the ring. */
 static bool
-xs_ring_connected(struct xenstore_domain_interface *intf)
+xs_ring_connected(void *arg)
 {
+	struct xenstore_domain_interface *intf = arg;
 
 	return (READ_ONCE(intf->connection) == XENSTORE_CONNECTED);
 }
 
-int
-xs_init(void)
+/*
+ * Attach to the ring, once: bind the handler, wait out a reconnection.
+ * xs_lock held; xs_intf is set last, as the sign that all is done.
+ */
+static int
+xs_connect(void)
 {
 	struct xenstore_domain_interface *intf = boot_info.store_ring;
-	unsigned long budget = 1000 * XS_YIELDS_PER_MS;
 	uint32_t features;
+	int err;
 
-	if (xs_intf != NULL)
-		return (0);
 	if (intf == NULL) {
 		printf("xenstore: no xenstore ring at boot; xenstore is "
 		    "unavailable\n");
+		return (-ENXIO);
+	}
+	xs_evtchn = boot_info.store_evtchn;
+	xs_waitq.port = xs_evtchn;
+	xs_waitq.wmesg = "xenstore";
+	/*
+	 * The handler first, so that no event from here on is missed;
+	 * binding unmasks the port, which evtchn_init() had masked.  It
+	 * wakes the threads asleep on the ring page's address.
+	 */
+	if ((err = evtchn_wait_bind(&xs_waitq, intf)) != 0) {
+		printf("xenstore: cannot bind event channel %u (error %d); "
+		    "xenstore is unavailable\n", xs_evtchn, err);
 		return (-ENXIO);
 	}
 	/*
@@ -157,19 +276,40 @@ xs_init(void)
 	 * XENSTORE_CONNECTED, a bounded time.
 	 */
 	features = READ_ONCE(intf->server_features);
-	xs_intf = intf;
 	if ((features & XENSTORE_SERVER_FEATURE_RECONNECTION) != 0 &&
-	    xs_wait(xs_ring_connected, &budget) != 0) {
+	    xs_wait(xs_ring_connected, intf, xen_clock_now() +
+	    XS_CONNECT_TIMEOUT_NS, false) != 0) {
 		printf("xenstore: ring stays in reconnection (connection %u); "
 		    "xenstore is unavailable\n", READ_ONCE(intf->connection));
-		xs_intf = NULL;
 		return (-EIO);
 	}
-	xs_evtchn = boot_info.store_evtchn;
 	xs_reader_reset(&xs_rx);
 	printf("xenstore: ring %p, event channel %u, server features 0x%x\n",
 	    (void *)intf, xs_evtchn, features);
+	xs_intf = intf;
 	return (0);
+}
+
+int
+xs_init(void)
+{
+	int err;
+
+	if (xs_intf != NULL)
+		return (0);
+	/*
+	 * The first caller makes the mutex.  No thread can run between
+	 * the test and the store: scheduling is cooperative and nothing
+	 * here sleeps.
+	 */
+	if (!xs_lock_ready) {
+		mtx_init(&xs_lock, "xenstore");
+		xs_lock_ready = true;
+	}
+	mtx_lock(&xs_lock);
+	err = xs_intf != NULL ? 0 : xs_connect();
+	mtx_unlock(&xs_lock);
+	return (err);
 }
 
 /*
@@ -189,12 +329,11 @@ xs_next_req_id(void)
 /*
  * Copy len bytes of a request into the req ring, in as many pieces as
  * the ring needs (a request may be four times its size), telling
- * xenstored after each piece.
+ * xenstored after each piece.  xs_lock held, the ring ours (xs_busy).
  */
 static int
-xs_send(const void *data, size_t len)
+xs_send(const void *data, size_t len, uint64_t deadline)
 {
-	unsigned long budget = XS_REPLY_TIMEOUT_MS * XS_YIELDS_PER_MS;
 	const char *p = data;
 	int n;
 
@@ -214,7 +353,7 @@ xs_send(const void *data, size_t len)
 		 * step for good: xenstored would read our next header as
 		 * the rest of this body.
 		 */
-		if (xs_wait(xs_ring_req_has_room, &budget) != 0)
+		if (xs_wait(xs_req_ready, xs_intf, deadline, true) != 0)
 			return (xs_abandon("xenstored stopped reading "
 			    "requests"));
 	}
@@ -235,6 +374,13 @@ xs_queue_event(void)
 	switch (xs_watch_queue_push(&xs_watchq, path, token)) {
 	case XS_QUEUED:
 		xs_counters.events++;
+		/*
+		 * Tell the watchers: a thread in xs_watch_event() or the
+		 * xenwatch thread may be asleep on the ring, waiting for
+		 * this very event, which we read in their place.
+		 */
+		xs_queue_gen++;
+		wakeup(xs_waitq.chan);
 		break;
 	case XS_QUEUED_ALREADY:
 		break;
@@ -303,20 +449,17 @@ xs_process(uint32_t req_id, uint32_t type)
 }
 
 /*
- * Send one request and wait for its reply.  Returns the reply body's
- * length, with the body in xs_rx.body (NUL-terminated) until the caller
- * calls xs_reply_done(), or a negative error number (nothing to free).
+ * Send one request and wait for its reply, by deadline; xs_lock held,
+ * the ring ours (xs_busy).  Returns the reply body's length, with the
+ * body in xs_rx.body (NUL-terminated), or a negative error number.
  */
 static int
-xs_request(uint32_t type, xs_transaction_t tx, const char *s1,
-    const char *s2, size_t s2len)
+xs_request_locked(uint32_t type, xs_transaction_t tx, const char *s1,
+    const char *s2, size_t s2len, uint64_t deadline)
 {
-	unsigned long budget = XS_REPLY_TIMEOUT_MS * XS_YIELDS_PER_MS;
 	struct xsd_sockmsg hdr;
 	int err, len, seen;
 
-	if ((err = xs_init()) != 0)
-		return (err);
 	if (xs_broken)
 		return (-EIO);
 	len = xs_msg_pack(xs_txbody, sizeof(xs_txbody), s1, s2, s2len);
@@ -327,8 +470,8 @@ xs_request(uint32_t type, xs_transaction_t tx, const char *s1,
 	hdr.tx_id = tx;
 	hdr.len = (uint32_t)len;
 	xs_counters.requests++;
-	if ((err = xs_send(&hdr, sizeof(hdr))) != 0 ||
-	    (err = xs_send(xs_txbody, (size_t)len)) != 0)
+	if ((err = xs_send(&hdr, sizeof(hdr), deadline)) != 0 ||
+	    (err = xs_send(xs_txbody, (size_t)len, deadline)) != 0)
 		return (err);
 
 	for (seen = 0; seen < XS_MAX_UNRELATED; seen++) {
@@ -342,12 +485,19 @@ xs_request(uint32_t type, xs_transaction_t tx, const char *s1,
 		}
 		if (err == XS_GOT_REPLY)
 			return ((int)xs_rx.hdr.len);
-		/* Nothing (more) for us yet: wait for xenstored. */
-		if (!xs_ring_rsp_has_data(xs_intf) &&
-		    xs_wait(xs_ring_rsp_has_data, &budget) != 0) {
+		/*
+		 * Nothing (more) for us yet: sleep until xenstored's event.
+		 * xs_lock is released meanwhile, but xs_busy keeps every
+		 * other thread off the ring: the reply will be ours to read.
+		 */
+		if (xs_wait(xs_rsp_ready, xs_intf, deadline, true) != 0) {
+			/* The indices say whose turn it was. */
 			printf("xenstore: no reply to request %u (type %u, "
-			    "%s) in %u ms\n", hdr.req_id, type, s1,
-			    XS_REPLY_TIMEOUT_MS);
+			    "%s) in %llu ms (req_prod %u req_cons %u rsp_prod "
+			    "%u rsp_cons %u)\n", hdr.req_id, type, s1,
+			    XS_REPLY_TIMEOUT_NS / NS_PER_MS, xs_intf->req_prod,
+			    READ_ONCE(xs_intf->req_cons),
+			    READ_ONCE(xs_intf->rsp_prod), xs_intf->rsp_cons);
 			return (-ETIMEDOUT);
 		}
 	}
@@ -356,12 +506,48 @@ xs_request(uint32_t type, xs_transaction_t tx, const char *s1,
 	return (-EIO);
 }
 
+/*
+ * Send one request and wait for its reply.  On success (a length >= 0)
+ * the reply body is in xs_rx.body, and xs_lock and the ring are still
+ * ours: the caller uses the body, then calls xs_reply_done(), which
+ * releases both.  On failure (a negative error number) nothing is held.
+ */
+static int
+xs_request(uint32_t type, xs_transaction_t tx, const char *s1,
+    const char *s2, size_t s2len)
+{
+	uint64_t deadline = xen_clock_now() + XS_REPLY_TIMEOUT_NS;
+	int len;
+
+	if ((len = xs_init()) != 0)
+		return (len);
+	mtx_lock(&xs_lock);
+	/* Our turn on the ring, within the request's own deadline. */
+	if (xs_busy)
+		xs_counters.queued++;
+	xs_ring_waiters++;
+	len = xs_wait(xs_ring_free, NULL, deadline, true);
+	xs_ring_waiters--;
+	if (len != 0) {
+		mtx_unlock(&xs_lock);
+		printf("xenstore: request type %u (%s) never got the ring in "
+		    "%llu ms\n", type, s1, XS_REPLY_TIMEOUT_NS / NS_PER_MS);
+		return (-ETIMEDOUT);
+	}
+	xs_busy = true;
+	len = xs_request_locked(type, tx, s1, s2, s2len, deadline);
+	if (len < 0)
+		xs_request_end();
+	return (len);
+}
+
 /* The caller of xs_request() is done with the reply in xs_rx. */
 static void
 xs_reply_done(void)
 {
 
 	xs_reader_reset(&xs_rx);
+	xs_request_end();
 }
 
 /* Send a request whose reply carries nothing we need ("OK"). */
@@ -511,11 +697,63 @@ xs_watch(const char *path, const char *token)
 	    strlen(token) + 1));
 }
 
+/* The registered callback with this token, or NULL; xs_lock held. */
+static struct xs_watch_cb *
+xs_callback_find(const char *token)
+{
+	unsigned int i;
+
+	for (i = 0; i < XS_WATCH_CALLBACKS; i++)
+		if (xs_callbacks[i].token[0] != '\0' &&
+		    strcmp(xs_callbacks[i].token, token) == 0)
+			return (&xs_callbacks[i]);
+	return (NULL);
+}
+
+/*
+ * Forget the callback of token, if any, and make sure it is not running
+ * when we return: the xenwatch thread may be inside it right now, and
+ * the caller may be about to free what its argument points to.  The
+ * callback itself may unwatch its own token (it runs in the xenwatch
+ * thread, which must not wait for itself).  xs_lock held.
+ */
+static void
+xs_callback_remove(const char *token)
+{
+	struct xs_watch_cb *cb = xs_callback_find(token);
+	uint64_t deadline = xen_clock_now() + XS_UNWATCH_WAIT_NS, now;
+
+	if (cb == NULL)
+		return;
+	cb->token[0] = '\0';
+	/*
+	 * The xenwatch thread clears xs_dispatching and wakes us with
+	 * xs_lock held, and msleep() releases it only once we are asleep:
+	 * the wake-up cannot come between our test and our sleep.
+	 */
+	while (xs_dispatching == cb && curthread != xs_watch_td) {
+		now = xen_clock_now();
+		if (now >= deadline) {
+			printf("xenstore: watch %s: its callback is still "
+			    "running after %llu ms\n", token,
+			    XS_UNWATCH_WAIT_NS / NS_PER_MS);
+			break;
+		}
+		(void)msleep(&xs_dispatching, &xs_lock, "xsunwatch",
+		    deadline - now);
+	}
+}
+
 int
 xs_unwatch(const char *path, const char *token)
 {
 	int err;
 
+	if ((err = xs_init()) != 0)
+		return (err);
+	mtx_lock(&xs_lock);
+	xs_callback_remove(token);
+	mtx_unlock(&xs_lock);
 	err = xs_request_ok(XS_UNWATCH, XST_NIL, path, token,
 	    strlen(token) + 1);
 	/*
@@ -523,7 +761,65 @@ xs_unwatch(const char *path, const char *token)
 	 * queued, or even still in the ring (those are queued later and
 	 * wait for a token nobody takes until the queue drops them).
 	 */
+	mtx_lock(&xs_lock);
 	xs_watch_queue_purge(&xs_watchq, token);
+	mtx_unlock(&xs_lock);
+	return (err);
+}
+
+/*
+ * Take an event of token from the queue, reading the ring for more
+ * when there is none, until deadline; xs_lock held, and released while
+ * asleep.
+ */
+static int
+xs_watch_event_locked(const char *token, char *path, size_t size,
+    uint64_t deadline)
+{
+	unsigned long gen;
+	int err, seen = 0;
+
+	for (;;) {
+		err = xs_watch_queue_take(&xs_watchq, token, path, size);
+		if (err != -ENOENT)
+			return (err);
+		if (xs_broken)
+			return (-EIO);
+		/*
+		 * Read what xenstored sent, then look in the queue again -
+		 * unless a request is on the ring: its thread reads it, and
+		 * queues what is ours.  With none, anything but an event is
+		 * stray.
+		 */
+		if (!xs_busy && xs_ring_rsp_has_data(xs_intf)) {
+			if (++seen > XS_MAX_UNRELATED)
+				return (-ETIMEDOUT);
+			if ((err = xs_process(0, XS_INVALID)) < 0)
+				return (err);
+			continue;
+		}
+		/*
+		 * Sleep until there is something we may read, or another
+		 * thread has queued an event (it may be ours).
+		 */
+		gen = xs_queue_gen;
+		if ((err = xs_wait(xs_rsp_or_queued, &gen, deadline,
+		    true)) != 0)
+			return (err);
+	}
+}
+
+int
+xs_watch_event_until(const char *token, char *path, size_t size,
+    uint64_t deadline)
+{
+	int err;
+
+	if ((err = xs_init()) != 0)
+		return (err);
+	mtx_lock(&xs_lock);
+	err = xs_watch_event_locked(token, path, size, deadline);
+	mtx_unlock(&xs_lock);
 	return (err);
 }
 
@@ -531,36 +827,139 @@ int
 xs_watch_event(const char *token, char *path, size_t size,
     unsigned int timeout_ms)
 {
-	unsigned long budget = (unsigned long)timeout_ms * XS_YIELDS_PER_MS;
-	int err, seen;
 
+	return (xs_watch_event_until(token, path, size, xen_clock_now() +
+	    (uint64_t)timeout_ms * NS_PER_MS));
+}
+
+/*
+ * The next event that has a callback, with its path in path, or NULL
+ * when there is none and nothing more to read; xs_lock held.  Reads
+ * the ring on the way, when no request is on it.
+ */
+static const struct xs_watch_cb *
+xs_callback_next(char *path, size_t size)
+{
+	unsigned int i, seen;
+
+	for (seen = 0; seen <= XS_MAX_UNRELATED; seen++) {
+		for (i = 0; i < XS_WATCH_CALLBACKS; i++)
+			if (xs_callbacks[i].token[0] != '\0' &&
+			    xs_watch_queue_take(&xs_watchq,
+			    xs_callbacks[i].token, path, size) == 0)
+				return (&xs_callbacks[i]);
+		if (xs_broken || xs_busy || !xs_ring_rsp_has_data(xs_intf) ||
+		    xs_process(0, XS_INVALID) < 0)
+			break;
+	}
+	return (NULL);
+}
+
+/*
+ * The xenwatch thread: run the callback of each event, one at a time,
+ * in the order found.  The callback runs without xs_lock, so that it
+ * may make requests; what it needs of its registration (function,
+ * argument, token) is copied first, since xs_unwatch() may free the
+ * slot meanwhile - and then waits for xs_dispatching to clear.
+ *
+ * Its sleep has no deadline: waiting for events is all this thread
+ * does, and nobody waits for it.  A bounded wait would only wake it for
+ * nothing.  The events it waits for are the ring's (evtchn_wait_bind) and those
+ * other threads queue while they read the ring (xs_queue_event).
+ */
+static void
+xs_watch_thread(void *arg)
+{
+	char path[XS_WATCH_PATH_MAX], token[XS_WATCH_TOKEN_MAX];
+	const struct xs_watch_cb *cb;
+	xs_watch_fn *fn;
+	unsigned long gen;
+	void *fnarg;
+
+	(void)arg;
+	for (;;) {
+		mtx_lock(&xs_lock);
+		if ((cb = xs_callback_next(path, sizeof(path))) == NULL) {
+			gen = xs_queue_gen;
+			(void)xs_wait(xs_rsp_or_queued, &gen, 0, true);
+			mtx_unlock(&xs_lock);
+		} else {
+			fn = cb->fn;
+			fnarg = cb->arg;
+			strlcpy(token, cb->token, sizeof(token));
+			xs_dispatching = cb;
+			xs_counters.dispatched++;
+			mtx_unlock(&xs_lock);
+			fn(path, token, fnarg);
+			mtx_lock(&xs_lock);
+			xs_dispatching = NULL;
+			wakeup(&xs_dispatching);
+			mtx_unlock(&xs_lock);
+		}
+		/*
+		 * Scheduling is cooperative: without this, a peer that
+		 * keeps sending events would keep this thread running, and
+		 * the threads it woke (a requester waiting for the ring)
+		 * would never get the vCPU.
+		 */
+		thread_yield();
+	}
+}
+
+int
+xs_watch_callback(const char *path, const char *token, xs_watch_fn *fn,
+    void *arg)
+{
+	struct xs_watch_cb *cb = NULL;
+	unsigned int i;
+	int err;
+
+	if (strlen(token) >= XS_WATCH_TOKEN_MAX || fn == NULL)
+		return (-EINVAL);
 	if ((err = xs_init()) != 0)
 		return (err);
-	for (seen = 0; seen < XS_MAX_UNRELATED; seen++) {
-		err = xs_watch_queue_take(&xs_watchq, token, path, size);
-		if (err != -ENOENT)
-			return (err);
-		if (xs_broken)
-			return (-EIO);
-		/*
-		 * Read what xenstored sent, then look in the queue again;
-		 * wait only when the ring is empty.  No request is waiting,
-		 * so anything but an event is stray.
-		 */
-		if (xs_ring_rsp_has_data(xs_intf)) {
-			if ((err = xs_process(0, XS_INVALID)) < 0)
-				return (err);
-		} else if (xs_wait(xs_ring_rsp_has_data, &budget) != 0)
-			return (-ETIMEDOUT);
+	mtx_lock(&xs_lock);
+	/* The thread starts with the first callback: most guests need none. */
+	if (xs_watch_td == NULL &&
+	    (xs_watch_td = thread_create("xenwatch", xs_watch_thread,
+	    NULL)) == NULL)
+		err = -ENOMEM;
+	else if (xs_callback_find(token) != NULL)
+		err = -EEXIST;
+	for (i = 0; err == 0 && cb == NULL && i < XS_WATCH_CALLBACKS; i++)
+		if (xs_callbacks[i].token[0] == '\0')
+			cb = &xs_callbacks[i];
+	if (err == 0 && cb == NULL)
+		err = -ENOSPC;
+	/*
+	 * Registered before the watch is set: xenstored fires it once at
+	 * once, and that first event must find its callback.
+	 */
+	if (err == 0) {
+		strlcpy(cb->token, token, sizeof(cb->token));
+		cb->fn = fn;
+		cb->arg = arg;
 	}
-	return (-ETIMEDOUT);
+	mtx_unlock(&xs_lock);
+	if (err != 0) {
+		printf("xenstore: cannot add a callback for watch %s (error "
+		    "%d)\n", token, err);
+		return (err);
+	}
+	if ((err = xs_watch(path, token)) != 0) {
+		mtx_lock(&xs_lock);
+		xs_callback_remove(token);
+		mtx_unlock(&xs_lock);
+	}
+	return (err);
 }
 
 int
 xs_wait_for(const char *path, unsigned int timeout_ms)
 {
+	uint64_t deadline = xen_clock_now() + (uint64_t)timeout_ms * NS_PER_MS;
 	char event[XS_WATCH_PATH_MAX];
-	int err, events;
+	int err;
 
 	if (strlen(path) >= XS_WATCH_TOKEN_MAX)
 		return (-E2BIG);
@@ -569,16 +968,14 @@ xs_wait_for(const char *path, unsigned int timeout_ms)
 	/*
 	 * Read first, then wait: the watch fires once when set, and a node
 	 * written before the watch existed is found by the read.  Each
-	 * event means "look again"; a bounded number of them.
+	 * event means "look again"; one deadline bounds them all, so a
+	 * node deleted and re-created forever cannot keep us.
 	 */
-	for (events = 0;; events++) {
+	for (;;) {
 		if ((err = xs_read(XST_NIL, path, NULL, 0)) != -ENOENT)
 			break;
-		if (events == XS_WAIT_FOR_EVENTS) {
-			err = -ETIMEDOUT;
-			break;
-		}
-		err = xs_watch_event(path, event, sizeof(event), timeout_ms);
+		err = xs_watch_event_until(path, event, sizeof(event),
+		    deadline);
 		if (err != 0)
 			break;
 	}
@@ -590,5 +987,10 @@ void
 xs_get_stats(struct xs_stats *st)
 {
 
+	/*
+	 * Without xs_lock, so that a test may read them while a request
+	 * waits: with one vCPU and no preemption, no thread changes them
+	 * while we copy, and handlers never do.
+	 */
 	*st = xs_counters;
 }

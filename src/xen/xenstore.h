@@ -17,6 +17,11 @@
  * failure: the error xenstored named (-ENOENT, -EACCES, -EAGAIN ...),
  * -ETIMEDOUT when xenstored did not answer in time, -EIO when its ring
  * broke the protocol (the ring is then abandoned for good).
+ *
+ * Callers are threads (kern/thread.h): every function may sleep until
+ * xenstored's event, and several threads may call at once - requests
+ * are serialised inside.  No function may be called from an event
+ * handler or a callout.
  */
 #ifndef _XEN_XENSTORE_H_
 #define _XEN_XENSTORE_H_
@@ -35,8 +40,8 @@ typedef uint32_t xs_transaction_t;
 /**
  * @brief Connect to the xenstore ring named in boot_info.
  *
- * Called by the first request if nobody called it before; calling it
- * again does nothing.
+ * Binds a handler to the ring's event channel.  Called by the first
+ * request if nobody called it before; calling it again does nothing.
  * @return 0, or -ENXIO when the architecture found no ring
  */
 int	xs_init(void);
@@ -115,7 +120,8 @@ int	xs_transaction_run(int (*fn)(xs_transaction_t, void *), void *arg);
 int	xs_watch(const char *path, const char *token);
 
 /**
- * @brief Remove a watch and forget its queued events.
+ * @brief Remove a watch (and its callback, if any) and forget its
+ *	queued events.
  * @return 0, or -errno
  */
 int	xs_unwatch(const char *path, const char *token);
@@ -125,29 +131,61 @@ int	xs_unwatch(const char *path, const char *token);
  *	path that changed into path (XS_WATCH_PATH_MAX bytes hold any).
  *
  * Events that arrived during other requests were queued and come
- * first.  timeout_ms is approximate until the kernel has a clock: it is
- * counted in yields of the CPU (XS_YIELDS_PER_MS, xenstore.c), and
- * stretches when other domains keep the CPU busy.
+ * first.  The caller sleeps until xenstored's event, for at most
+ * timeout_ms on Xen's clock (0: take a queued event or return at once).
+ * Not for tokens registered with xs_watch_callback(): their events go
+ * to the callback.
  * @return 0, -ETIMEDOUT, or -errno
  */
 int	xs_watch_event(const char *token, char *path, size_t size,
 	    unsigned int timeout_ms);
 
 /**
+ * @brief xs_watch_event() with an absolute deadline (Xen system time in
+ *	ns, xen/timer.h), for callers that wait for several events under
+ *	one bound.
+ */
+int	xs_watch_event_until(const char *token, char *path, size_t size,
+	    uint64_t deadline);
+
+/* A watch callback: path changed; token and arg as registered. */
+typedef void	xs_watch_fn(const char *path, const char *token, void *arg);
+
+/**
+ * @brief Watch path, and have fn(path, token, arg) called for each event
+ *	in the kernel's "xenwatch" thread, started with the first callback.
+ *
+ * Callbacks run one at a time, in thread context, without the client's
+ * lock: they may sleep and make xenstore requests (read the node that
+ * changed, write their own state).  A slow callback delays the others.
+ * The first call comes at once, as for every watch.  xs_unwatch()
+ * removes the callback and waits for a call in progress to return.
+ * @param token unique among watches (at most XS_WATCH_TOKEN_MAX - 1
+ *	characters)
+ * @return 0; -EEXIST if the token has a callback, -ENOSPC when
+ *	XS_WATCH_CALLBACKS are registered, -ENOMEM when the thread cannot
+ *	be started, or -errno
+ */
+int	xs_watch_callback(const char *path, const char *token,
+	    xs_watch_fn *fn, void *arg);
+
+/**
  * @brief Wait until path exists (another domain writes it), watching it
  *	with the path itself as token.
- * @return 0, -ETIMEDOUT when it did not appear within about timeout_ms
- *	(see xs_watch_event), or -errno
+ * @return 0, -ETIMEDOUT when it did not appear within timeout_ms, or
+ *	-errno
  */
 int	xs_wait_for(const char *path, unsigned int timeout_ms);
 
 /* Counters for tests and measurements. */
 struct xs_stats {
 	unsigned long	requests;	/* requests sent */
-	unsigned long	yields;		/* yields while waiting for xenstored */
+	unsigned long	waits;		/* times a caller had to wait */
+	unsigned long	queued;		/* requests that waited for another */
 	unsigned long	events;		/* watch events queued */
 	unsigned long	events_dropped;	/* watch events lost: queue full */
 	unsigned long	stray;		/* replies nobody waited for */
+	unsigned long	dispatched;	/* watch callbacks run */
 };
 
 /**

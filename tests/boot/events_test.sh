@@ -3,14 +3,15 @@
 # tests/boot/events_test - events, time, threads and locks of the PV i386
 # kernel, under the real Xen.
 #
-# One Xen boot (tests/boot/events.dom0) runs six guests: the built-in
+# One Xen boot (tests/boot/events.dom0) runs eight guests: the built-in
 # tests timer, events, threads (twice: the XEN kernel with adaptive
 # mutexes, and the XEN_NOADAPTIVE kernel, built here, with
-# `options NO_ADAPTIVE_MUTEXES`), the default run with no test=, and
+# `options NO_ADAPTIVE_MUTEXES`), the default run with no test=,
 # evtchn_dom0 with a peer program in dom0 (tests/boot/evtchn_peer.c,
-# through /dev/xen/evtchn).  Nothing here can pass without Xen: the timer
-# events, the upcalls and the dom0 peer's events all come through the
-# hypervisor.
+# through /dev/xen/evtchn), and two guests joined by one channel
+# (evtchn_offer and evtchn_connect, dom0 relaying through xenstore).
+# Nothing here can pass without Xen: the timer events, the upcalls and
+# the peers' events all come through the hypervisor.
 #
 # A boot costs about 15 s, so there is one test case; it checks every
 # guest and reports every check that failed, not only the first.
@@ -45,9 +46,10 @@ judged()
 atf_test_case events_time_threads_under_xen
 events_time_threads_under_xen_head()
 {
-	atf_set "descr" "six guests in one Xen boot: test=events, test=timer," \
-	    "test=threads on XEN and XEN_NOADAPTIVE, the default run, and" \
-	    "test=evtchn_dom0 against a peer program in dom0"
+	atf_set "descr" "eight guests in one Xen boot: test=events," \
+	    "test=timer, test=threads on XEN and XEN_NOADAPTIVE, the" \
+	    "default run, test=evtchn_dom0 against a peer program in dom0," \
+	    "and a channel between two guests"
 	atf_set "timeout" "330"
 }
 events_time_threads_under_xen_body()
@@ -62,7 +64,8 @@ events_time_threads_under_xen_body()
 	    tests/boot/events.dom0
 	dir=$RUN_DIR
 
-	for guest in events timer threads noadaptive default dom0peer; do
+	for guest in events timer threads noadaptive default dom0peer \
+	    pairA pairB; do
 		judged "$guest"
 	done
 
@@ -104,6 +107,13 @@ events_time_threads_under_xen_body()
 	    "$dir/guest-dom0peer.log" "evtchn_dom0, the guest's side"
 	check '^domu: evtchn_peer: PASS 100 round trips' "$dir.out" \
 	    "evtchn_dom0, dom0's side"
+
+	# Two guests, one channel: dom0 relayed, both ends saw every event.
+	check '^domu: evtchn_relay: PASS' "$dir.out" "the relay in dom0"
+	check '^domu: evtchn_offer: PASS .* 100 events received' \
+	    "$dir/guest-pairA.log" "guest A, the offering end"
+	check '^domu: evtchn_connect: PASS .* 100 answers' \
+	    "$dir/guest-pairB.log" "guest B, the binding end"
 
 	[ -z "$failures" ] || atf_fail "failed:${failures#;}"
 }
