@@ -368,8 +368,8 @@ check_loopback(struct test_end *a, struct test_end *b)
 	}
 	report("evtchn_loopback", PASS, "ports %u<->%u: %d events each way, "
 	    "send to handler avg %llu ns; %u event raised by the bind itself",
-	    a->port, b->port, LOOP_ROUNDS, elapsed / (2 * LOOP_ROUNDS),
-	    initial);
+	    a->port, b->port, LOOP_ROUNDS,
+	    (unsigned long long)(elapsed / (2 * LOOP_ROUNDS)), initial);
 	return (0);
 }
 
