@@ -221,9 +221,10 @@ arch_boot_check(char *buf, size_t size)
 {
 	const start_info_t *si = start_info;
 	unsigned long pt_pfn, console_pfn, store_pfn, l3_mfn;
-	unsigned long xen_mapped, l1_tables;
+	unsigned long xen_mapped, l1_tables, want;
 	unsigned int batches;
 	uint64_t ns;
+	int n;
 
 	pt_pfn = (si->pt_base - KERNBASE) / PAGE_SIZE;
 	console_pfn = pv_mfn_to_pfn(si->console.domU.mfn);
@@ -282,6 +283,22 @@ arch_boot_check(char *buf, size_t size)
 		return (-1);
 	}
 	pmap_direct_map_stats(&xen_mapped, &l1_tables, &batches, &ns);
+	/*
+	 * The direct map must cover every page (up to its 512 MiB):
+	 * pmap_bootstrap() keeps going with less if Xen refused a batch,
+	 * so that this line can say why.
+	 */
+	want = si->nr_pages < DIRECT_MAP_PAGES ? si->nr_pages :
+	    DIRECT_MAP_PAGES;
+	if (mapped_pages < want) {
+		n = snprintf(buf, size, "direct map stopped at %lu of %lu "
+		    "pages (%lu by Xen + %lu L1s in %u batches): ",
+		    mapped_pages, want, xen_mapped, l1_tables, batches);
+		if (n >= 0 && (size_t)n < size &&
+		    pmap_direct_map_stopped(buf + n, size - n) == 0)
+			snprintf(buf + n, size - n, "no reason recorded");
+		return (-1);
+	}
 	snprintf(buf, size, "flags 0x%x, %lu pages, tables at pfn %lu+%lu "
 	    "(L3 mfn 0x%lx < 4 GiB), console pfn %lu, xenstore pfn %lu; "
 	    "direct map %lu pages: %lu by Xen + %lu L1s in %u batches, "

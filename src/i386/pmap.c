@@ -70,12 +70,27 @@
 static const pt_entry_t *kernel_l2;
 static xen_pfn_t kernel_l2_mfn;
 
+/*
+ * A batch of mmu_update requests being built: room for `room` requests
+ * in req[], `count` of them filled.  One hypercall sends them all.
+ */
+struct mmu_batch {
+	mmu_update_t	*req;
+	unsigned int	 count;
+	unsigned int	 room;
+};
+
 /* What pmap_bootstrap() did, for the boot test's figures. */
 static struct {
 	unsigned long	bootstrap_pages;	/* what Xen had mapped */
 	unsigned long	l1_tables;		/* L1 tables we added */
 	unsigned int	batches;		/* mmu_update hypercalls */
 	uint64_t	nanoseconds;		/* time taken, 0 if unknown */
+	/* Why it stopped short of all memory; stopped_slot 0: it did not. */
+	unsigned long	stopped_slot;		/* first L2 slot left empty */
+	long		stopped_error;		/* mmu_update's answer */
+	unsigned int	stopped_done;		/* requests Xen carried out */
+	unsigned int	stopped_count;		/* requests in that batch */
 } direct_map_stats;
 
 /* A machine frame number as the page-table entry bits that hold it. */
@@ -116,9 +131,9 @@ pmap_kernel_l2(void)
 }
 
 /*
- * Append to req the two requests that turn page l1_pfn, already filled
- * with entries, into the L1 table of L2 slot l2_index; return how many
- * were appended.  The order is the point:
+ * Append to batch b the two requests that turn page l1_pfn, already
+ * filled with entries, into the L1 table of L2 slot l2_index.  The order
+ * is the point:
  *	1. remap the page read-only in the direct map: while any writable
  *	   mapping of it exists Xen will not accept it as a table (it
  *	   cannot be both "writable" and "page table");
@@ -126,7 +141,10 @@ pmap_kernel_l2(void)
  *	   (each must map a frame of ours, none writable if that frame is
  *	   a table), types the page as an L1 and only then lets the MMU see
  *	   it.
- * Xen processes a batch in order, so both may go in one hypercall.
+ * Xen processes a batch in order, so both may go in one hypercall.  Each
+ * request names the machine address of the entry to write, with the
+ * request type in its low bits (MMU_NORMAL_PT_UPDATE), and the entry's
+ * new value (xen/include/public/xen.h, "MMU-UPDATE REQUESTS").
  *
  * The TLB: step 1 downgrades a mapping, so a stale writable translation
  * of the page could survive in the TLB.  Xen itself flushes it when the
@@ -137,34 +155,69 @@ pmap_kernel_l2(void)
  * not-present entry, so it needs no flush.  A NATIVE kernel would
  * store the L2 entry and, at most, invlpg.
  */
-static unsigned int
-l1_hook_requests(mmu_update_t *req, unsigned long l1_pfn,
+static void
+l1_hook_requests(struct mmu_batch *b, unsigned long l1_pfn,
     unsigned int l2_index)
 {
+	/* The new table's address in the direct map, and its frame. */
 	uintptr_t l1_va = (uintptr_t)arch_pfn_to_virt(l1_pfn);
 	xen_pfn_t l1_mfn = arch_pfn_to_mfn(l1_pfn);
 
-	req[0].ptr = pmap_pte_machine_address(l1_va) | MMU_NORMAL_PT_UPDATE;
-	req[0].val = pv_pte(l1_mfn, PG_V | PG_A);
-	req[1].ptr = ((uint64_t)kernel_l2_mfn << PAGE_SHIFT) +
+	/*
+	 * The callers' promises: the page is ours and mapped (it has an
+	 * entry to make read-only), the slot is below Xen's part of the L2,
+	 * and the batch has room for two more requests.
+	 */
+	if (l1_va == 0 || l1_mfn == ARCH_NO_FRAME ||
+	    l2_index >= L2_INDEX(KVA_END) || b->room - b->count < 2)
+		panic("pmap: cannot hook pfn %lu as the L1 of slot %u "
+		    "(batch %u of %u)", l1_pfn, l2_index, b->count, b->room);
+	/* LAB pv-boot: BEGIN */
+	/* 1. The entry that maps the page in the direct map: read-only. */
+	b->req[b->count].ptr = pmap_pte_machine_address(l1_va) |
+	    MMU_NORMAL_PT_UPDATE;
+	b->req[b->count].val = pv_pte(l1_mfn, PG_V | PG_A);
+	b->count++;
+	/*
+	 * 2. The L2 entry, at its machine address in the L2's frame.  A
+	 * table entry: RW here so that the L1's entries decide.
+	 */
+	b->req[b->count].ptr = ((uint64_t)kernel_l2_mfn << PAGE_SHIFT) +
 	    l2_index * sizeof(pt_entry_t);
-	req[1].ptr |= MMU_NORMAL_PT_UPDATE;
-	/* A table entry: RW here so that the L1's entries decide. */
-	req[1].val = pv_pte(l1_mfn, PG_V | PG_RW | PG_A);
-	return (2);
+	b->req[b->count].ptr |= MMU_NORMAL_PT_UPDATE;
+	b->req[b->count].val = pv_pte(l1_mfn, PG_V | PG_RW | PG_A);
+	b->count++;
+	/* LAB pv-boot: END */
 }
 
 /* Send a batch of mmu_update requests; panic if Xen refuses one. */
 static void
-mmu_update_or_panic(mmu_update_t *req, unsigned int count, const char *what)
+mmu_update_or_panic(const struct mmu_batch *b, const char *what)
 {
 	unsigned int done = 0;
 	long rc;
 
-	rc = HYPERVISOR_mmu_update(req, count, &done, DOMID_SELF);
+	rc = HYPERVISOR_mmu_update(b->req, b->count, &done, DOMID_SELF);
 	if (rc != 0)
 		panic("pmap: %s: mmu_update failed (%ld) at request %u of %u",
-		    what, rc, done, count);
+		    what, rc, done, b->count);
+}
+
+/*
+ * Does L2 slot l2_index hold a table now?  The answer that counts is the
+ * L2 itself, not mmu_update's return value: a batch Xen accepted in full
+ * may still have left a slot empty (it wrote somewhere else, or was
+ * never asked).  The L2 is read through the direct map's read-only view;
+ * Xen wrote it during the hypercall, on this CPU, and the hypercall is a
+ * compiler barrier, so a plain read sees the new entry.  (Not READ_ONCE:
+ * an atomic 64-bit load would need libatomic on i386, and nothing writes
+ * the entry while we read it.)
+ */
+static int
+l2_slot_hooked(unsigned long l2_index)
+{
+
+	return ((kernel_l2[l2_index] & PG_V) != 0);
 }
 
 /*
@@ -244,9 +297,13 @@ pmap_bootstrap(const start_info_t *si)
 {
 	const pt_entry_t *l3 = (const pt_entry_t *)si->pt_base;
 	mmu_update_t req[2 * HOOK_BATCH];
+	struct mmu_batch batch = {
+	    .req = req, .room = sizeof(req) / sizeof(req[0])
+	};
 	unsigned long l2_pfn, chunk, target, l1_pfn;
-	unsigned int n, count;
+	unsigned int n, hooked, done;
 	uint64_t start;
+	long rc;
 
 	/*
 	 * The L3 entry for the kernel's gigabyte leads to its L2.  Both
@@ -284,20 +341,40 @@ pmap_bootstrap(const start_info_t *si)
 	 */
 	start = rdtsc();
 	while (chunk * NPTEPG < target) {
-		count = 0;
+		batch.count = 0;
 		for (n = 0; n < HOOK_BATCH && (chunk + n) * NPTEPG < target;
 		    n++) {
 			l1_pfn = physmem_steal_page();
 			l1_fill_direct(l1_pfn, chunk + n, target);
-			count += l1_hook_requests(&req[count], l1_pfn,
+			l1_hook_requests(&batch, l1_pfn,
 			    (unsigned int)(chunk + n));
 		}
-		mmu_update_or_panic(req, count, "extending the direct map");
-		chunk += n;
+		done = 0;
+		rc = HYPERVISOR_mmu_update(batch.req, batch.count, &done,
+		    DOMID_SELF);
+		/*
+		 * The chunks whose slots hold a table now, in order, are
+		 * mapped, whatever Xen answered; the first empty slot ends
+		 * the direct map.  A refused batch does not stop the kernel:
+		 * it keeps what is mapped (Xen's 4 MiB at least), and the
+		 * boot test reports the shortfall with Xen's answer, which
+		 * says more than a panic this early could (no console yet).
+		 */
+		for (hooked = 0; hooked < n && l2_slot_hooked(chunk + hooked);
+		    hooked++)
+			continue;
+		chunk += hooked;
 		physmem_set_mapped(chunk * NPTEPG < target ? chunk * NPTEPG :
 		    target);
-		direct_map_stats.l1_tables += n;
+		direct_map_stats.l1_tables += hooked;
 		direct_map_stats.batches++;
+		if (rc != 0 || hooked < n) {
+			direct_map_stats.stopped_slot = chunk;
+			direct_map_stats.stopped_error = rc;
+			direct_map_stats.stopped_done = done;
+			direct_map_stats.stopped_count = batch.count;
+			break;
+		}
 	}
 	direct_map_stats.nanoseconds = tsc_to_ns(rdtsc() - start);
 }
@@ -311,6 +388,19 @@ pmap_direct_map_stats(unsigned long *bootstrap_pages,
 	*l1_tables = direct_map_stats.l1_tables;
 	*batches = direct_map_stats.batches;
 	*nanoseconds = direct_map_stats.nanoseconds;
+}
+
+int
+pmap_direct_map_stopped(char *buf, size_t size)
+{
+
+	if (direct_map_stats.stopped_slot == 0)
+		return (0);
+	snprintf(buf, size, "L2 slot %lu still empty after a batch of %u "
+	    "requests, mmu_update returned %ld with %u done",
+	    direct_map_stats.stopped_slot, direct_map_stats.stopped_count,
+	    direct_map_stats.stopped_error, direct_map_stats.stopped_done);
+	return (-1);
 }
 
 /*
@@ -339,19 +429,24 @@ static int
 window_grow(unsigned int l2_index)
 {
 	mmu_update_t req[2];
-	unsigned int count;
+	struct mmu_batch batch = {
+	    .req = req, .room = sizeof(req) / sizeof(req[0])
+	};
 	void *page;
 
 	page = vm_page_alloc();
 	if (page == NULL)
 		return (-XEN_ENOMEM);
-	count = l1_hook_requests(req, arch_virt_to_pfn(page), l2_index);
+	l1_hook_requests(&batch, arch_virt_to_pfn(page), l2_index);
 	/*
-	 * A fresh zeroed table cannot be refused unless this code is
-	 * wrong, and the page could not go back to the allocator: it is
-	 * read-only now.
+	 * A fresh zeroed table cannot be refused, nor the slot stay empty,
+	 * unless this code is wrong, and the page could not go back to the
+	 * allocator: it may be read-only now.
 	 */
-	mmu_update_or_panic(req, count, "hooking an L1 for the window");
+	mmu_update_or_panic(&batch, "hooking an L1 for the window");
+	if (!l2_slot_hooked(l2_index))
+		panic("pmap: hooking an L1 for the window: L2 slot %u still "
+		    "empty after %u requests", l2_index, batch.count);
 	return (0);
 }
 

@@ -78,6 +78,14 @@ void	pmap_direct_map_stats(unsigned long *bootstrap_pages,
 	    uint64_t *nanoseconds);
 
 /**
+ * @brief Why pmap_bootstrap() stopped before mapping all memory, if it
+ *	did: the first L2 slot it left empty and Xen's answer to the batch
+ *	that should have filled it, as a sentence in buf.
+ * @return 0 if the direct map was built in full, -1 if it stopped
+ */
+int	pmap_direct_map_stopped(char *buf, size_t size);
+
+/**
  * @brief The machine address of the L1 entry that maps va, for an
  *	mmu_update request.
  * @return the address, or 0 if no L1 table covers va

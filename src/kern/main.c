@@ -27,8 +27,7 @@
 #endif
 
 /* The registered tests, gathered by the linker script (kern/test.h). */
-extern const struct domu_test *const domu_tests_start[];
-extern const struct domu_test *const domu_tests_stop[];
+LINKER_SET_DECLARE(domu_tests, const struct domu_test);
 
 /* Find a built-in test by name, or NULL. */
 static const struct domu_test *
@@ -36,7 +35,7 @@ test_find(const char *name)
 {
 	const struct domu_test *const *t;
 
-	for (t = domu_tests_start; t < domu_tests_stop; t++)
+	LINKER_SET_FOREACH(t, domu_tests)
 		if (strcmp((*t)->name, name) == 0)
 			return (*t);
 	return (NULL);
@@ -53,7 +52,7 @@ run_tests(void)
 
 	len = cmdline_get(boot_info.cmdline, "test", name, sizeof(name));
 	if (len < 0) {
-		for (t = domu_tests_start; t < domu_tests_stop; t++)
+		LINKER_SET_FOREACH(t, domu_tests)
 			if (((*t)->flags & (TEST_NEEDS_DOM0 | TEST_PANICS)) == 0)
 				(*t)->run();
 		report_result();

@@ -6,6 +6,10 @@
  *
  * What reaching PASS proves (xen/evtchn.c, src/i386/upcall.S):
  *   events (no help needed):
+ *     evtchn_upcall       timer events reach their callouts while the
+ *                         test spins; checked first, without sleeping,
+ *                         because every later check sleeps and would
+ *                         never wake without them.
  *     evtchn_virq_timer   Xen's one-shot timer fires VIRQ_TIMER through
  *                         the upcall entry, every time; the callout
  *                         latency is measured with the PV clock.
@@ -67,6 +71,8 @@
 #define	DOM0_WAIT_NS		(60 * NS_PER_SEC) /* bound on all of them */
 #define	DOM0_FLOOD_QUIET_NS	(500 * NS_PER_MS) /* no event this long: over */
 #define	DOM0_FLOOD_QUIET_TRIES	20		/* bound: 10 s of flood */
+#define	FIRST_EVENTS		3		/* timers fired while spinning */
+#define	FIRST_WAIT_NS		NS_PER_SEC	/* bound on each, past due */
 
 /* One end of a test channel: its port and the events it received. */
 struct test_end {
@@ -131,6 +137,59 @@ timer_probe_fire(void *arg)
 	probe->late_ns = xen_clock_now() - probe->deadline;
 	probe->fired = 1;
 	wakeup(probe);
+}
+
+/*
+ * Before anything sleeps: do events reach their handlers at all?  Every
+ * later check sleeps with a timeout, and a timeout is a callout run by
+ * VIRQ_TIMER's handler: if the upcall does not dispatch events, a
+ * sleeping thread never wakes and the idle loop blocks for good.  So
+ * fire a few one-shot timers while spinning with upcalls enabled,
+ * watching the PV clock (which needs no event), and stop the test if
+ * one does not arrive.  Several, not one: a scan that leaves a port's
+ * pending bit, or its selector bit, set gets the first event through
+ * and no other, since Xen raises nothing for a port already pending,
+ * nor upcall_pending for a selector bit already set.  0 if all came.
+ */
+static int
+check_upcall(void)
+{
+	struct timer_probe probe;
+	unsigned long events, upcalls;
+	uint64_t give_up;
+	int i;
+
+	callout_init(&probe.callout);
+	events = evtchn_port_count(xen_timer_port());
+	upcalls = evtchn_upcall_count();
+	for (i = 0; i < FIRST_EVENTS; i++) {
+		probe.fired = 0;
+		probe.deadline = xen_clock_now() + TIMER_DELAY_NS;
+		give_up = probe.deadline + FIRST_WAIT_NS;
+		callout_reset_at(&probe.callout, probe.deadline,
+		    timer_probe_fire, &probe);
+		while (!READ_ONCE(probe.fired) && xen_clock_now() < give_up)
+			arch_spinwait();
+		if (!READ_ONCE(probe.fired))
+			break;
+	}
+	events = evtchn_port_count(xen_timer_port()) - events;
+	upcalls = evtchn_upcall_count() - upcalls;
+	if (i < FIRST_EVENTS) {
+		(void)callout_stop(&probe.callout);
+		report("evtchn_upcall", FAIL, "timer %d of %d never ran its "
+		    "callout, %llu ms past due while spinning: %lu upcalls, %lu "
+		    "events dispatched to VIRQ_TIMER port %u (%s); the checks "
+		    "that sleep are not run", i + 1, FIRST_EVENTS,
+		    FIRST_WAIT_NS / NS_PER_MS, upcalls, events,
+		    xen_timer_port(), evtchn_is_pending(xen_timer_port()) ?
+		    "still pending" : "not pending");
+		return (-1);
+	}
+	report("evtchn_upcall", PASS, "%d one-shot timers ran their callouts "
+	    "while this thread spun: %lu VIRQ_TIMER events in %lu upcalls",
+	    FIRST_EVENTS, events, upcalls);
+	return (0);
 }
 
 /*
@@ -309,8 +368,8 @@ check_loopback(struct test_end *a, struct test_end *b)
 	}
 	report("evtchn_loopback", PASS, "ports %u<->%u: %d events each way, "
 	    "send to handler avg %llu ns; %u event raised by the bind itself",
-	    a->port, b->port, LOOP_ROUNDS, elapsed / (2 * LOOP_ROUNDS),
-	    initial);
+	    a->port, b->port, LOOP_ROUNDS,
+	    (unsigned long long)(elapsed / (2 * LOOP_ROUNDS)), initial);
 	return (0);
 }
 
@@ -387,6 +446,8 @@ test_events(void)
 {
 	struct test_end a = { .reply = 0 }, b = { .reply = 0 };
 
+	if (check_upcall() != 0)
+		return;
 	check_virq_timer();
 	check_storm();
 	if (check_loopback(&a, &b) != 0)

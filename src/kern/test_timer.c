@@ -45,8 +45,9 @@
 static void
 check_monotonic(void)
 {
-	uint64_t first, prev, now, back_max = 0, tsc_start, tsc_us, clock_us;
-	uint64_t hz, diff;
+	/* unsigned long long, not uint64_t: printed with %llu below. */
+	unsigned long long first, prev, now, back_max = 0, tsc_start;
+	unsigned long long tsc_us, clock_us, hz, diff;
 	unsigned int i, backwards = 0;
 
 	tsc_start = arch_rdtsc();
@@ -209,12 +210,12 @@ check_wallclock(void)
 	}
 	if (sec < WALLCLOCK_MIN_SEC) {
 		report("wallclock", FAIL, "%llu s since 1970 is before 2020: "
-		    "wc_sec/wc_nsec not read right?", sec);
+		    "wc_sec/wc_nsec not read right?", (unsigned long long)sec);
 		return;
 	}
 	/* 31556952 s is the average Gregorian year. */
 	report("wallclock", PASS, "%llu.%09u s since 1970 (about year %llu)",
-	    sec, nsec, 1970 + sec / 31556952ULL);
+	    (unsigned long long)sec, nsec, 1970 + sec / 31556952ULL);
 }
 
 static void

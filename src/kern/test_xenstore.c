@@ -544,7 +544,7 @@ check_round_trips(void)
 	report("xs-roundtrips", PASS, "%d reads: median %u us, 90%% within "
 	    "%u us, max %u us, mean %llu us; %lu waits for xenstored",
 	    BENCH_READS, rt_us[BENCH_READS / 2], rt_us[BENCH_READS * 9 / 10],
-	    rt_us[BENCH_READS - 1], total / BENCH_READS,
+	    rt_us[BENCH_READS - 1], (unsigned long long)(total / BENCH_READS),
 	    after.waits - before.waits);
 }
 
@@ -619,14 +619,15 @@ test_xenstore_dom0(void)
 	if (running * 2 > waited / NS_PER_MS) {
 		report("xs-dom0-watch", FAIL, "waited %llu ms for dom0's "
 		    "write, but the vCPU ran %llu ms of it: the wait polls",
-		    waited / NS_PER_MS, running);
+		    (unsigned long long)(waited / NS_PER_MS), (unsigned long long)running);
 		goto out;
 	}
 	report("xs-dom0-watch", PASS, "event for %s, value written by dom0; "
 	    "waited %llu ms, vCPU running %llu ms, runnable %llu ms, blocked "
-	    "%llu ms meanwhile", path, waited / NS_PER_MS, running,
-	    XEN_RUNSTATE_MS(rs0, rs1, RUNSTATE_runnable),
-	    XEN_RUNSTATE_MS(rs0, rs1, RUNSTATE_blocked));
+	    "%llu ms meanwhile", path, (unsigned long long)(waited / NS_PER_MS),
+	    (unsigned long long)running,
+	    (unsigned long long)XEN_RUNSTATE_MS(rs0, rs1, RUNSTATE_runnable),
+	    (unsigned long long)XEN_RUNSTATE_MS(rs0, rs1, RUNSTATE_blocked));
 out:
 	(void)xs_unwatch(TESTDIR "/from-dom0", "xs-dom0");
 }

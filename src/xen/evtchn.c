@@ -95,32 +95,76 @@ word_test_bit(xen_ulong_t *word, unsigned int bit)
 }
 
 /*
- * Call the handler of one port whose pending bit we have just cleared.
- * A port with no handler is masked, so that a peer we never listened to
- * cannot keep us busy with upcalls; it stays pending and is delivered if
- * someone binds a handler and unmasks it later.
+ * Steps 2 to 4 of the upcall: take the selector, and serve every port of
+ * the words it names that is pending and not masked.  Serving port p:
+ * clear its pending bit, then call ports[p].handler(p, ports[p].arg) and
+ * count the event in ports[p].count; a port with no handler is masked
+ * instead, so that a peer we never listened to cannot keep us busy with
+ * upcalls (it stays pending, and is delivered if someone binds a handler
+ * and unmasks it later).  Called by evtchn_upcall() with upcalls masked,
+ * after it cleared upcall_pending; the order of the steps is what makes
+ * the scan safe against events that arrive during it.
  */
 static void
-evtchn_dispatch(evtchn_port_t port)
+evtchn_scan(void)
 {
-	struct evtchn_port_state *p = &ports[port];
+	/* LAB pv-boot: BEGIN */
+	struct shared_info *s = shared();
+	struct vcpu_info *v = &s->vcpu_info[0];
+	struct evtchn_port_state *p;
+	evtchn_port_t port;
+	xen_ulong_t sel, pending;
+	unsigned int word, bit;
 
-	if (p->handler == NULL) {
-		word_set_bit(&shared()->evtchn_mask[port / EVTCHN_WORD_BITS],
-		    port % EVTCHN_WORD_BITS);
-		return;
+	/*
+	 * 2. Take the whole selector and leave 0 in one atomic step: Xen
+	 * may set other bits of it at any moment.  It is cleared BEFORE the
+	 * port bits below: an event that arrives after this point finds its
+	 * selector bit clear, sets it again and raises upcall_pending, so it
+	 * is seen on the next pass.  Clearing the port bits first, then the
+	 * selector, would lose an event arriving in between: Xen would find
+	 * the selector bit still set, raise nothing, and we would then clear
+	 * the bit that announced it.  The exchange is a locked instruction,
+	 * so the caller's store to upcall_pending is visible before it.
+	 */
+	sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	while (sel != 0) {
+		word = (unsigned int)__builtin_ctzl(sel);
+		sel &= sel - 1;
+		/*
+		 * 3. The ports of this word that are pending and not masked:
+		 * one snapshot, read once each.  Masked ports stay pending
+		 * for evtchn_unmask() to raise.
+		 */
+		pending = READ_ONCE(s->evtchn_pending[word]) &
+		    ~READ_ONCE(s->evtchn_mask[word]);
+		while (pending != 0) {
+			bit = (unsigned int)__builtin_ctzl(pending);
+			pending &= pending - 1;
+			/*
+			 * 4. Clear the port's pending bit BEFORE calling its
+			 * handler: an event sent while the handler runs sets
+			 * the bit again and is not lost.  Atomic: Xen may be
+			 * setting other bits of this word.
+			 */
+			word_clear_bit(&s->evtchn_pending[word], bit);
+			port = word * EVTCHN_WORD_BITS + bit;
+			p = &ports[port];
+			if (p->handler == NULL) {
+				word_set_bit(&s->evtchn_mask[word], bit);
+				continue;
+			}
+			p->count++;
+			p->handler(port, p->arg);
+		}
 	}
-	p->count++;
-	p->handler(port, p->arg);
+	/* LAB pv-boot: END */
 }
 
 void
 evtchn_upcall(void)
 {
-	struct shared_info *s = shared();
-	struct vcpu_info *v = &s->vcpu_info[0];
-	xen_ulong_t sel, pending;
-	unsigned int word, bit;
+	struct vcpu_info *v = &shared()->vcpu_info[0];
 
 	upcalls++;
 	do {
@@ -130,50 +174,13 @@ evtchn_upcall(void)
 		 * that lands after this store sets upcall_pending again and
 		 * the loop goes round once more.  (The other order could
 		 * clear the flag of an event whose selector bit we had not
-		 * taken, and that event would wait for the next one.)  The
-		 * exchange below is a locked instruction, so this store is
-		 * visible before the selector is read.
+		 * taken, and that event would wait for the next one.)
 		 */
 		WRITE_ONCE(v->evtchn_upcall_pending, 0);
+		/* 2 to 4: serve the pending ports. */
+		evtchn_scan();
 		/*
-		 * 2. Take the whole selector and leave 0 in one atomic step:
-		 * Xen may set other bits of it at any moment.  It is cleared
-		 * BEFORE the port bits below: an event that arrives after
-		 * this point finds its selector bit clear, sets it again and
-		 * raises upcall_pending, so it is seen on the next pass.
-		 * Clearing the port bits first, then the selector, would
-		 * lose an event arriving in between: Xen would find the
-		 * selector bit still set, raise nothing, and we would then
-		 * clear the bit that announced it.
-		 */
-		sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0,
-		    __ATOMIC_SEQ_CST);
-		while (sel != 0) {
-			word = (unsigned int)__builtin_ctzl(sel);
-			sel &= sel - 1;
-			/*
-			 * 3. The ports of this word that are pending and not
-			 * masked: one snapshot, read once each.  Masked
-			 * ports stay pending for evtchn_unmask() to raise.
-			 */
-			pending = READ_ONCE(s->evtchn_pending[word]) &
-			    ~READ_ONCE(s->evtchn_mask[word]);
-			while (pending != 0) {
-				bit = (unsigned int)__builtin_ctzl(pending);
-				pending &= pending - 1;
-				/*
-				 * 4. Clear the port's pending bit BEFORE
-				 * calling its handler: an event sent while the
-				 * handler runs sets the bit again and is not
-				 * lost.  Atomic: Xen may be setting other
-				 * bits of this word.
-				 */
-				word_clear_bit(&s->evtchn_pending[word], bit);
-				evtchn_dispatch(word * EVTCHN_WORD_BITS + bit);
-			}
-		}
-		/*
-		 * Anything that arrived while we scanned raised
+		 * 5. Anything that arrived while we scanned raised
 		 * upcall_pending again (upcalls are masked, so Xen did not
 		 * enter us for it): go round until it stays clear.  An
 		 * endless storm of events would keep us here, as an

@@ -37,8 +37,7 @@
 #define	nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The registered drivers, gathered by the linker script. */
-extern const struct xenbus_driver *const domu_xenbus_start[];
-extern const struct xenbus_driver *const domu_xenbus_stop[];
+LINKER_SET_DECLARE(domu_xenbus, const struct xenbus_driver);
 
 static struct xenbus_device xenbus_devices[XENBUS_MAX_DEVICES];
 static unsigned int xenbus_ndevices;
@@ -87,7 +86,7 @@ xenbus_find_driver(const char *type)
 {
 	const struct xenbus_driver *const *d;
 
-	for (d = domu_xenbus_start; d < domu_xenbus_stop; d++)
+	LINKER_SET_FOREACH(d, domu_xenbus)
 		if (strcmp((*d)->type, type) == 0)
 			return (*d);
 	return (NULL);

@@ -35,6 +35,7 @@
 
 #include <stdbool.h>
 
+#include "kern/linker_set.h"
 #include "xen/xen.h"
 
 #include <xen/io/xenbus.h>
@@ -74,10 +75,9 @@ struct xenbus_driver {
 };
 
 /*
- * Register a driver: a pointer goes into the `domu_xenbus` section,
- * which the linker script gathers between domu_xenbus_start and
- * domu_xenbus_stop, as kern/test.h does for tests.  A driver left out
- * of the kernel configuration is simply not there.
+ * Register a driver: it joins the linker set `domu_xenbus`
+ * (kern/linker_set.h), as tests join domu_tests.  A driver left out of
+ * the kernel configuration is simply not there.
  */
 #define	XENBUS_DRIVER(name, dtype, dattach, dchanged)			\
 	static const struct xenbus_driver xenbus_driver_##name = {	\
@@ -85,9 +85,7 @@ struct xenbus_driver {
 		.attach = dattach,					\
 		.otherend_changed = dchanged,				\
 	};								\
-	static const struct xenbus_driver *const xenbus_driver_ptr_##name \
-	    __attribute__((section("domu_xenbus"), used)) =		\
-	    &xenbus_driver_##name
+	LINKER_SET_ADD(domu_xenbus, xenbus_driver_##name)
 
 /**
  * @brief Find the devices under device/ in our home, read where their
