@@ -171,7 +171,8 @@ arch_early_write(const char *buf, size_t len)
 	(void)HYPERVISOR_console_io(CONSOLEIO_write, len, buf);
 }
 
-void
+/* Give the CPU to another vCPU for a moment; arch_poweroff's last resort. */
+static void
 arch_yield(void)
 {
 

@@ -68,16 +68,6 @@ extern struct boot_info boot_info;
 void	arch_early_write(const char *buf, size_t len);
 
 /**
- * @brief Give the CPU away until something happens, without events.
- *
- * Used by polling loops (such as waiting for the console daemon to
- * drain the ring) before event delivery is set up.  It returns soon even
- * if nothing happened; callers re-check their condition and bound the
- * number of tries.
- */
-void	arch_yield(void);
-
-/**
  * @brief Map the n frames of our grant table, contiguously, and return
  *	their address (src/xen/gnttab.c).
  *
