@@ -12,6 +12,7 @@
 #	kernel		$(BUILD)/$(KERNCONF)/kernel only (and, for an amd64
 #			configuration, its boot CD domu.iso: mk/iso.mk)
 #	kernels		the kernels of the other configurations in KERNCONFS
+#	dom0		programs boot tests run in dom0 (mk/dom0.mk)
 #	setup		only the one-time set-up
 #	handout, grade	labs: see labs/README.md (mk/labs.mk)
 #	clean		remove $(BUILD)
@@ -34,12 +35,13 @@ CONFIG_TOOL	:= $(BUILD)/tools/config
 .DEFAULT_GOAL	:= all
 .PHONY: all kernel setup run check clean tests
 
-all: kernel tools tests
+all: kernel tools tests dom0
 
 include mk/tools.mk
 include mk/kernel.mk
 include mk/tests.mk
 include mk/labs.mk
+include mk/dom0.mk
 include mk/iso.mk
 
 # `make` builds every configuration's kernel, so that the boot tests find

@@ -12,6 +12,8 @@
 #                          atf_tc_get_config_var(tc, "srcdir"))
 #   tests/unit/NAME_test.c compiled with ATF-C into
 #                          $(BUILD)/tests/unit/NAME_test
+#   tests/boot/NAME.c      a program for dom0, built static into
+#                          $(BUILD)/dom0/NAME (see DOM0_PROGS)
 #   src/conf/*             copied to $(BUILD)/tests/unit/data/src/conf/, so
 #                          the unit tests can check the real kernel configs
 # and then:  kyua test -k $(BUILD)/tests/Kyuafile
@@ -36,9 +38,18 @@
 UNIT_TEST_OBJS_config_test	 = $(CONFIG_LIB_OBJS) $(RUN_TOOL_OBJ)
 UNIT_TEST_OBJS_result_test	 = $(RESULT_OBJS) $(RUN_TOOL_OBJ)
 UNIT_TEST_OBJS_cmdline_test	 = $(TOOLS_OBJDIR)/src/kern/cmdline.o
+UNIT_TEST_OBJS_vm_page_test	 = $(TOOLS_OBJDIR)/src/kern/vm_page.o \
+				   $(TOOLS_OBJDIR)/src/kern/malloc.o
+# In a host program the kernel heap's malloc and free would replace the
+# C library's (ATF's own allocations included): rename them.
+$(TOOLS_OBJDIR)/src/kern/malloc.o: HOSTCFLAGS += -Dmalloc=kernel_malloc \
+				   -Dfree=kernel_free
 
 # A helper shared by the tests that run a built tool (tests/unit/run_tool.h).
 RUN_TOOL_OBJ	 = $(TOOLS_OBJDIR)/tests/unit/run_tool.o
+UNIT_TEST_OBJS_xenstore_test	 = $(TOOLS_OBJDIR)/src/xen/xs_msg.o
+UNIT_TEST_OBJS_gnttab_test	 = $(TOOLS_OBJDIR)/src/xen/gnttab_v1.o
+UNIT_TEST_OBJS_pvclock_test	 = $(TOOLS_OBJDIR)/src/xen/pvclock.o
 
 ATF_CFLAGS	?=
 ATF_LIBS	?= -latf-c
@@ -71,6 +82,18 @@ UNIT_CONF_OUT	   = $(UNIT_CONF:src/conf/%=$(UNIT_DATADIR)/src/conf/%)
 
 TEST_TREE	 = $(TEST_KYUAFILES_OUT) $(TEST_SCRIPTS_OUT) $(TEST_DATA_OUT) \
 		   $(UNIT_TESTS_OUT) $(UNIT_CONF_OUT)
+
+# Programs that boot tests run in dom0 (tests/boot/NAME.c): C programs
+# built static on the host, whose architecture (amd64) is dom0's, into
+# $(BUILD)/dom0/NAME, which dom0 sees as /domu/build/dom0/NAME.  Static,
+# because dom0's image has only the libraries its own tools need.
+DOM0_PROG_SRCS	:= $(wildcard tests/boot/*.c)
+DOM0_PROGS	 = $(DOM0_PROG_SRCS:tests/boot/%.c=$(BUILD)/dom0/%)
+TEST_TREE	+= $(DOM0_PROGS)
+
+$(DOM0_PROGS): $(BUILD)/dom0/%: tests/boot/%.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -static -o $@ $<
 
 .PHONY: tests test-tree
 tests: test-tree tools

@@ -19,7 +19,9 @@
 #include <xen/sched.h>
 
 #include "i386/layout.h"
+#include "i386/pmap.h"
 #include "i386/pv.h"
+#include "i386/trap.h"
 #include "kern/arch.h"
 #include "kern/libkern.h"
 #include "xen/hypercall.h"
@@ -59,18 +61,19 @@ static char shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
  * gives the address.  A NATIVE kernel has no such indirection: there
  * the frame number is the physical address.
  *
- * The pfn must be one of ours (below nr_pages), or the address would
- * point outside the memory we own.
+ * The frame must be one of ours, or the address would point outside
+ * the memory we own: pv_mfn_to_pfn() (physmem.c) checks the M2P's
+ * bounds and confirms the answer with our own p2m list.
  */
 static void *
-mfn_to_virt(xen_pfn_t mfn, unsigned long nr_pages)
+mfn_to_virt(xen_pfn_t mfn)
 {
 	unsigned long pfn;
 
-	pfn = machine_to_phys_mapping[mfn];
-	if (pfn >= nr_pages)
+	pfn = pv_mfn_to_pfn(mfn);
+	if (pfn == ARCH_NO_FRAME)
 		return (NULL);
-	return ((void *)(KERNBASE + pfn * PAGE_SIZE));
+	return (arch_pfn_to_virt(pfn));
 }
 
 /*
@@ -97,6 +100,13 @@ i386_pv_start(start_info_t *si)
 		arch_poweroff();
 	}
 	/*
+	 * From here on a fault is reported (trap.c) rather than killing
+	 * the domain; then learn the p2m list and the M2P's bounds
+	 * (physmem.c) before converting any frame number.
+	 */
+	trap_init();
+	physmem_init(si);
+	/*
 	 * magic and cmd_line are fixed-size arrays filled by Xen and the
 	 * toolstack; nothing promises a terminating NUL, so copy them whole
 	 * and terminate the copies ourselves.
@@ -113,10 +123,9 @@ i386_pv_start(start_info_t *si)
 	 * bad value leaves console_ring NULL and the console driver falls
 	 * back to the early console.
 	 */
-	boot_info.console_ring = mfn_to_virt(si->console.domU.mfn,
-	    si->nr_pages);
+	boot_info.console_ring = mfn_to_virt(si->console.domU.mfn);
 	boot_info.console_evtchn = si->console.domU.evtchn;
-	boot_info.store_ring = mfn_to_virt(si->store_mfn, si->nr_pages);
+	boot_info.store_ring = mfn_to_virt(si->store_mfn);
 	boot_info.store_evtchn = si->store_evtchn;
 
 	/*
@@ -130,6 +139,13 @@ i386_pv_start(start_info_t *si)
 		arch_poweroff();
 	}
 	boot_info.shared_info = (struct shared_info *)shared_info_page;
+
+	/*
+	 * Map all of memory (pmap.c); after this every page below
+	 * arch_nr_pages() has a kernel address and the page allocator can
+	 * take over the free ones.
+	 */
+	pmap_bootstrap(si);
 
 	kernel_main();
 }
@@ -155,7 +171,8 @@ arch_early_write(const char *buf, size_t len)
 	(void)HYPERVISOR_console_io(CONSOLEIO_write, len, buf);
 }
 
-void
+/* Give the CPU to another vCPU for a moment; arch_poweroff's last resort. */
+static void
 arch_yield(void)
 {
 

@@ -82,6 +82,18 @@ HYPERVISOR_mmuext_op(struct mmuext_op *op, unsigned int count,
 }
 
 /*
+ * vm_assist: switch on (VMASST_CMD_enable) or off one of Xen's optional
+ * helps for PV guests (VMASST_TYPE_*), such as emulating stores into L1
+ * page tables (writable_pagetables).
+ */
+static inline long
+HYPERVISOR_vm_assist(unsigned int cmd, unsigned int type)
+{
+
+	return (hypercall2(__HYPERVISOR_vm_assist, cmd, type));
+}
+
+/*
  * set_trap_table: the exception handlers, as a list of trap_info
  * entries ended by a zero address (NATIVE: lidt with an IDT).
  */

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xen/xen.h"
+
 struct shared_info;
 
 /*
@@ -67,14 +69,19 @@ extern struct boot_info boot_info;
 void	arch_early_write(const char *buf, size_t len);
 
 /**
- * @brief Give the CPU away until something happens, without events.
+ * @brief Map the n frames of our grant table, contiguously, and return
+ *	their address (src/xen/gnttab.c).
  *
- * Used by polling loops (such as waiting for the console daemon to
- * drain the ring) before event delivery is set up.  It returns soon even
- * if nothing happened; callers re-check their condition and bound the
- * number of tries.
+ * GNTTABOP_setup_table has grown the table to n frames and listed them.
+ * PV: they are machine frames; each is mapped with update_va_mapping
+ * over a page reserved in the image (as shared_info is).  HVM: the
+ * list is not needed; each frame is placed into our physical address
+ * space with XENMEM_add_to_physmap (XENMAPSPACE_grant_table, index i),
+ * at pages the kernel sets aside for it.
+ * @return the table, or NULL when n is more than the architecture
+ *	reserved room for (GNTTAB_NR_FRAMES) or a mapping failed
  */
-void	arch_yield(void);
+void	*arch_map_grant_frames(const xen_pfn_t *frames, unsigned int n);
 
 /**
  * @brief End the domain: power off, never return.
@@ -83,6 +90,218 @@ void	arch_yield(void);
  * kernel that found no Xen uses ACPI instead.
  */
 void	arch_poweroff(void) __attribute__((noreturn));
+
+/*
+ * Physical memory.  Both kernels number the domain's pages 0, 1, 2, ...
+ * (pseudo-physical frame numbers, pfns) and map each of them at a fixed
+ * kernel address, the direct map.  kern/vm_page.c hands out the pages
+ * the architecture did not use for itself.
+ */
+
+/* What arch_virt_to_pfn() and arch_pfn_to_mfn() return for "none". */
+#define	ARCH_NO_FRAME	((unsigned long)-1)
+
+/**
+ * @brief The first pfn the page allocator may hand out; every page from
+ *	it to arch_nr_pages() is free.
+ *
+ * PV: the first page after the bootstrap page tables (start_info's
+ * pt_base + nr_pt_frames) and after the page tables the kernel built to
+ * extend the direct map.  HVM: the first page after the kernel image and
+ * its own page tables.
+ */
+unsigned long	arch_first_free_pfn(void);
+
+/**
+ * @brief How many pages the direct map holds: every pfn below this has
+ *	a kernel address.
+ *
+ * PV: start_info's nr_pages, capped at 512 MiB of pages (the direct map
+ * ends where the kernel's virtual window starts).  HVM: the RAM below
+ * the first hole of the memory map.
+ */
+unsigned long	arch_nr_pages(void);
+
+/**
+ * @brief The kernel address of page pfn in the direct map.
+ * @return the address, or NULL when pfn >= arch_nr_pages()
+ */
+void		*arch_pfn_to_virt(unsigned long pfn);
+
+/**
+ * @brief The pfn of an address in the direct map.
+ * @return the pfn, or ARCH_NO_FRAME for an address outside the direct map
+ */
+unsigned long	arch_virt_to_pfn(const void *va);
+
+/**
+ * @brief The frame number by which Xen knows page pfn, to put in grant
+ *	entries and other hypercall arguments that name pages.
+ *
+ * PV: the machine frame (mfn), from the p2m list Xen gave in start_info.
+ * HVM: the pfn itself; Xen translates guest frames for an HVM guest.
+ * @return the frame, or ARCH_NO_FRAME when pfn is not one of ours
+ */
+unsigned long	arch_pfn_to_mfn(unsigned long pfn);
+
+/**
+ * @brief The frame number by which Xen and other domains know the page
+ *	that holds direct-map address va: what goes in a grant entry.
+ *
+ * Composed from the two functions above, so no architecture implements
+ * it.  Pages whose mapping was replaced (shared_info, the grant table
+ * itself) give the frame they had before, not what is mapped there now.
+ * @return the frame, or ARCH_NO_FRAME when va is not in the direct map
+ */
+static inline unsigned long
+arch_virt_to_frame(const void *va)
+{
+	unsigned long pfn = arch_virt_to_pfn(va);
+
+	return (pfn == ARCH_NO_FRAME ? ARCH_NO_FRAME : arch_pfn_to_mfn(pfn));
+}
+
+/*
+ * Kernel virtual pages outside the direct map: a window of addresses
+ * where single pages are mapped and unmapped (FreeBSD's pmap_kenter and
+ * pmap_kremove).  PV: every page-table write is a hypercall, since Xen
+ * checks it; HVM: the kernel writes its page-table entry and flushes the
+ * TLB itself.
+ */
+
+/* pmap_enter() protection: without PMAP_WRITE the page is read-only. */
+#define	PMAP_WRITE	0x1
+
+/**
+ * @brief The window [*start, *end) of kernel addresses that pmap_enter()
+ *	and pmap_remove() work on.
+ *
+ * PV: from the end of the direct map (0xE0000000) to Xen's area
+ * (HYPERVISOR_VIRT_START, 0xF5800000).
+ */
+void	arch_kva_window(uintptr_t *start, uintptr_t *end);
+
+/**
+ * @brief Map page pfn at the page-aligned address va of the window,
+ *	replacing whatever va mapped, and flush va from the TLB.
+ * @param prot PMAP_WRITE for a writable mapping, 0 for read-only
+ * @return 0, or a negative Xen errno (xen/include/public/errno.h):
+ *	-XEN_EINVAL for a va outside the window or a pfn not ours, or
+ *	the hypervisor's refusal (PV: Xen refuses, for instance, a
+ *	writable mapping of a page that is a page table)
+ */
+int	pmap_enter(uintptr_t va, unsigned long pfn, unsigned int prot);
+
+/**
+ * @brief Unmap the page-aligned address va of the window and flush it
+ *	from the TLB; the page itself is not freed.
+ * @return 0, or a negative Xen errno (-XEN_EINVAL outside the window)
+ */
+int	pmap_remove(uintptr_t va);
+
+/*
+ * Touching memory that may not be there.  Tests use these to prove that
+ * an unmapped or protected page really faults; the architecture turns
+ * the fault into a return value instead of a panic (i386: a fix-up
+ * table consulted by the page-fault handler).
+ */
+
+/* What a probe that failed ran into. */
+struct arch_fault {
+	unsigned int	 vector;	/* the exception (14: page fault) */
+	const char	*name;		/* its name, "page fault" */
+	unsigned long	 error_code;	/* as the CPU pushed it */
+	uintptr_t	 address;	/* the faulting address (page faults) */
+};
+
+/**
+ * @brief Read the byte at addr, surviving a fault.
+ * @param addr any address
+ * @param out where the byte goes (must itself be valid)
+ * @return 0, or -1 if the read faulted (see arch_probe_last_fault())
+ */
+int	arch_probe_read(const volatile void *addr, uint8_t *out);
+
+/**
+ * @brief Write value at addr, surviving a fault.
+ * @return 0, or -1 if the write faulted (see arch_probe_last_fault())
+ */
+int	arch_probe_write(volatile void *addr, uint8_t value);
+
+/**
+ * @brief The fault that made the last probe return -1.
+ * @param fault filled in; all zero if no probe has faulted yet
+ */
+void	arch_probe_last_fault(struct arch_fault *fault);
+
+/**
+ * @brief Check what the architecture was handed at boot, for the `boot`
+ *	test.
+ *
+ * PV: start_info - its magic and flags, the page-table frames inside the
+ * bootstrap region, the console and xenstore frames ours.  HVM: the
+ * multiboot information and the HVM parameters.
+ * @param buf one line: a summary when all is well, else what is wrong
+ * @param size size of buf
+ * @return 0 when everything holds, -1 otherwise
+ */
+int	arch_boot_check(char *buf, size_t size);
+
+/**
+ * @brief Tell Xen where to deliver events, so that evtchn_upcall()
+ *	(xen/evtchn.h) runs when one is pending.
+ *
+ * Called once by evtchn_init() with upcalls masked.  PV:
+ * HYPERVISOR_set_callbacks with the entry in src/i386/upcall.S.  HVM:
+ * an IDT vector and HVM_PARAM_CALLBACK_IRQ naming it.
+ */
+void	arch_events_init(void);
+
+/**
+ * @brief How many upcalls found that they had interrupted the exit path
+ *	of another and merged the two frames instead of nesting (for tests).
+ *
+ * PV: the critical-region fix-up in src/i386/upcall.S.  HVM: always 0,
+ * since `iretq` restores the interrupt flag and returns in one step.
+ */
+unsigned long	arch_upcall_fixups(void);
+
+/**
+ * @brief Read the CPU's time-stamp counter, ordered after earlier loads.
+ *
+ * Xen's time records (xen/pvclock.h) extrapolate from it.  Both
+ * architectures: `lfence; rdtsc`.
+ */
+uint64_t	arch_rdtsc(void);
+
+/**
+ * @brief Tell the CPU we are in a spin-wait loop (x86: `pause`), so it
+ *	saves power and a hypervisor may notice.
+ */
+void	arch_spinwait(void);
+
+/**
+ * @brief Lay out a new thread's stack so that the first arch_switch()
+ *	to it calls entry(arg); entry must never return.
+ *
+ * Both architectures push a frame of zeroed callee-saved registers and
+ * a return address into a trampoline that calls entry.
+ * @param stack lowest address of the stack
+ * @param size its size in bytes
+ * @return the stack pointer to pass to arch_switch()
+ */
+uintptr_t	arch_thread_stack_init(void *stack, size_t size,
+		    void (*entry)(void *), void *arg);
+
+/**
+ * @brief Switch threads: save the callee-saved registers on the current
+ *	stack and the stack pointer in *from_sp, then resume the thread
+ *	whose stack pointer is to_sp.  Called with upcalls masked.
+ *
+ * i386: src/i386/switch.S (ebx, esi, edi, ebp); amd64 saves rbx, rbp
+ * and r12-r15.  Returns when some thread switches back to this one.
+ */
+void	arch_switch(uintptr_t *from_sp, uintptr_t to_sp);
 
 /**
  * @brief The machine-independent kernel, entered once the architecture

@@ -38,3 +38,20 @@ cons_flush(void)
 	if (console != NULL)
 		console->flush();
 }
+
+int
+cons_getc(void)
+{
+
+	return (cons_getc_wait(0));
+}
+
+int
+cons_getc_wait(uint64_t timeout_ns)
+{
+
+	/* The early console is output only. */
+	if (console == NULL || console->getc == NULL)
+		return (-1);
+	return (console->getc(timeout_ns));
+}

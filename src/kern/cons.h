@@ -11,14 +11,25 @@
 #define _KERN_CONS_H_
 
 #include <stddef.h>
+#include <stdint.h>
 
-/* A console driver: how to write to it and how to wait for it. */
+/*
+ * A console driver: how to write to it, wait for it, read from it.
+ * Its waits are bounded; a thread that may sleep (thread_can_sleep in
+ * kern/thread.h) sleeps in them, anything else blocks until the
+ * driver's event or the bound, so printf() works everywhere.
+ */
 struct consdev {
 	const char	*name;
 	/* Write len bytes; may wait (bounded) for room. */
 	void		(*write)(const char *buf, size_t len);
 	/* Wait (bounded) until the reader has taken everything written. */
 	void		(*flush)(void);
+	/*
+	 * One byte of input, waiting up to timeout_ns (0: not at all);
+	 * -1 when none arrived in time.
+	 */
+	int		(*getc)(uint64_t timeout_ns);
 };
 
 /**
@@ -36,5 +47,21 @@ void	cons_write(const char *buf, size_t len);
  *	powering off, or the last lines may be lost with the domain.
  */
 void	cons_flush(void);
+
+/**
+ * @brief Take one byte typed on the console, without waiting.
+ * @return the byte (0-255), or -1 when nothing has arrived or the
+ *	console has no input
+ */
+int	cons_getc(void);
+
+/**
+ * @brief Take one byte typed on the console, waiting for it up to
+ *	timeout_ns: the console's event wakes the caller when input
+ *	arrives.
+ * @return the byte (0-255), or -1 when nothing arrived in time or the
+ *	console has no input
+ */
+int	cons_getc_wait(uint64_t timeout_ns);
 
 #endif /* !_KERN_CONS_H_ */

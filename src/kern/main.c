@@ -17,14 +17,17 @@
 #include "kern/libkern.h"
 #include "kern/report.h"
 #include "kern/test.h"
+#include "kern/thread.h"
+#include "kern/vm_page.h"
+#include "xen/evtchn.h"
+#include "xen/timer.h"
 
 #ifdef DEV_CONSOLE
 #include "dev/xen/console/console.h"
 #endif
 
 /* The registered tests, gathered by the linker script (kern/test.h). */
-extern const struct domu_test *const domu_tests_start[];
-extern const struct domu_test *const domu_tests_stop[];
+LINKER_SET_DECLARE(domu_tests, const struct domu_test);
 
 /* Find a built-in test by name, or NULL. */
 static const struct domu_test *
@@ -32,7 +35,7 @@ test_find(const char *name)
 {
 	const struct domu_test *const *t;
 
-	for (t = domu_tests_start; t < domu_tests_stop; t++)
+	LINKER_SET_FOREACH(t, domu_tests)
 		if (strcmp((*t)->name, name) == 0)
 			return (*t);
 	return (NULL);
@@ -49,8 +52,8 @@ run_tests(void)
 
 	len = cmdline_get(boot_info.cmdline, "test", name, sizeof(name));
 	if (len < 0) {
-		for (t = domu_tests_start; t < domu_tests_stop; t++)
-			if (((*t)->flags & TEST_NEEDS_DOM0) == 0)
+		LINKER_SET_FOREACH(t, domu_tests)
+			if (((*t)->flags & (TEST_NEEDS_DOM0 | TEST_PANICS)) == 0)
 				(*t)->run();
 		report_result();
 		return;
@@ -80,6 +83,20 @@ kernel_main(void)
 #endif
 	printf("domu kernel: %s, %lu pages, command line \"%s\"\n",
 	    boot_info.magic, boot_info.nr_pages, boot_info.cmdline);
+	/* The architecture has mapped all memory: take over the free pages. */
+	vm_page_init();
+	/*
+	 * Events, then the timer (it binds VIRQ_TIMER, an event channel),
+	 * then threads (sleeps with timeouts need the timer).  From here
+	 * on this code runs as thread 0.
+	 */
+	evtchn_init();
+	xen_timer_init();
+	thread_init();
+#ifdef DEV_CONSOLE
+	/* Console waits may sleep from now on, woken by its event. */
+	xencons_intr_init();
+#endif
 
 	run_tests();
 

@@ -6,12 +6,19 @@
  * thing that is broken, and on a hypervisor built with
  * CONFIG_VERBOSE_DEBUG the early console still reaches Xen's serial log.
  * The result line tells the harness why the run ended.
+ *
+ * Events are masked first, as a NATIVE panic disables interrupts: no
+ * handler or other thread runs from here on, and the console, seeing
+ * them masked, waits for its daemon by polling the event channel
+ * instead of sleeping (xen/evtchn_wait.h) - the scheduler may be what
+ * broke.
  */
 
 #include "kern/arch.h"
 #include "kern/cons.h"
 #include "kern/libkern.h"
 #include "kern/report.h"
+#include "xen/intr.h"
 
 void
 panic(const char *fmt, ...)
@@ -20,6 +27,7 @@ panic(const char *fmt, ...)
 	char msg[160];
 	va_list ap;
 
+	(void)intr_disable();
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

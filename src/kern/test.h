@@ -8,17 +8,23 @@
  * the result line and powers off.
  *
  * Tests register themselves with DOMU_TEST() in the file that defines
- * them: a pointer to the descriptor goes into the `domu_tests` section,
- * which the linker script gathers between domu_tests_start and
- * domu_tests_stop (FreeBSD calls this a linker set).  A test in a
- * driver that the kernel configuration leaves out is simply not linked,
- * so the list always matches the kernel.
+ * them: the descriptor joins the linker set `domu_tests`
+ * (kern/linker_set.h).  A test in a driver that the kernel
+ * configuration leaves out is simply not linked, so the list always
+ * matches the kernel.
  */
 #ifndef _KERN_TEST_H_
 #define _KERN_TEST_H_
 
+#include "kern/linker_set.h"
+
 /* The test needs dom0 to act (xl commands, a peer): run only by name. */
 #define	TEST_NEEDS_DOM0	0x1
+/*
+ * The test ends the kernel on purpose (it shows a panic's report): run
+ * only by name, and expect "domu: result: ERROR panic: ...".
+ */
+#define	TEST_PANICS	0x2
 
 struct domu_test {
 	const char	*name;		/* the value of test= */
@@ -34,8 +40,6 @@ struct domu_test {
 		.run = tfunc,						\
 		.flags = tflags,					\
 	};								\
-	static const struct domu_test *const domu_test_ptr_##tname	\
-	    __attribute__((section("domu_tests"), used)) =		\
-	    &domu_test_##tname
+	LINKER_SET_ADD(domu_tests, domu_test_##tname)
 
 #endif /* !_KERN_TEST_H_ */

@@ -30,19 +30,22 @@ check_lab()
 
 atf_init_test_cases()
 {
-	local dir name
+	local dir name tc
 
 	for dir in "$(top)"/labs/[0-9][0-9]-*/; do
 		name=$(basename "$dir")
 		name=${name#[0-9][0-9]-}
-		# One case per lab, named after it; bodies share check_lab.
-		eval "${name}_fails_on_handout_passes_on_solution_head() {
+		# One case per lab, named after it; bodies share check_lab.  A
+		# case name is also a shell identifier here ("pv-boot" is not):
+		# anything but a letter, digit or underscore becomes "_".
+		tc=$(printf '%s' "$name" | tr -c 'A-Za-z0-9_' '_')
+		eval "${tc}_fails_on_handout_passes_on_solution_head() {
 			atf_set descr 'lab $name: tests fail on the handout, pass on the solution'
 			atf_set timeout 600
 		}
-		${name}_fails_on_handout_passes_on_solution_body() {
+		${tc}_fails_on_handout_passes_on_solution_body() {
 			check_lab $name
 		}"
-		atf_add_test_case "${name}_fails_on_handout_passes_on_solution"
+		atf_add_test_case "${tc}_fails_on_handout_passes_on_solution"
 	done
 }

@@ -1,5 +1,5 @@
 /*
- * dev/xen/console/console.h - the console(4) driver's entry point.
+ * dev/xen/console/console.h - the console(4) driver's entry points.
  * See console.c for the driver and man4/xen.4 for the device.
  */
 #ifndef _DEV_XEN_CONSOLE_H_
@@ -12,5 +12,14 @@
  * ring, output stays on the early console and a message says so.
  */
 void	xencons_init(void);
+
+/**
+ * @brief Bind the console's event channel to a handler that wakes
+ *	waiting writers and readers, so that they sleep instead of
+ *	polling the port.
+ *
+ * Called by kernel_main() once events and threads are up.
+ */
+void	xencons_intr_init(void);
 
 #endif /* !_DEV_XEN_CONSOLE_H_ */
