@@ -102,5 +102,54 @@ trap_common:
 	addq	$16, %rsp		/* the vector and the error code */
 	iretq
 
+/*
+ * FIXUP(fault, resume): if the instruction at `fault` faults, trap()
+ * resumes at `resume` instead of reporting the fault.  The pairs go in
+ * the fixup_table section, which kernel.ld gathers between
+ * fixup_table_start and fixup_table_stop (as in src/i386/exception.S,
+ * after Linux's __ex_table).
+ */
+#define	FIXUP(fault, resume)						\
+	.pushsection fixup_table, "a";					\
+	.balign 8;							\
+	.quad	fault, resume;						\
+	.popsection
+
+/*
+ * int arch_probe_read(const volatile void *addr, uint8_t *out)
+ * int arch_probe_write(volatile void *addr, uint8_t value)
+ *
+ * One byte is read or written at addr (%rdi); the access is the only
+ * instruction with a FIXUP entry.  If it faults, trap() records the
+ * fault and resumes at probe_failed, which returns -1.  Both are leaf
+ * functions that push nothing, so at probe_failed the stack is as at
+ * the faulting instruction and `ret` returns to the caller.
+ */
+	.text
+	.balign 16
+	.globl	arch_probe_read
+arch_probe_read:
+probe_read_access:
+	movzbl	(%rdi), %eax		/* the load that may fault */
+	movb	%al, (%rsi)		/* give the byte to the caller */
+	xorl	%eax, %eax		/* return 0: the read succeeded */
+	ret
+	FIXUP(probe_read_access, probe_failed)
+
+	.balign 16
+	.globl	arch_probe_write
+arch_probe_write:
+probe_write_access:
+	movb	%sil, (%rdi)		/* the store that may fault */
+	xorl	%eax, %eax		/* return 0: the write succeeded */
+	ret
+	FIXUP(probe_write_access, probe_failed)
+
+probe_failed:
+	/* Return -1: the access faulted; arch_probe_last_fault() says how. */
+	movl	$-1, %eax
+	ret
+
+
 	/* Our stack need not be executable; say so, as the linker asks. */
 	.section .note.GNU-stack, "", @progbits

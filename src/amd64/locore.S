@@ -207,6 +207,7 @@ gdt_descriptor:
 pml4:
 	.quad	pdpt + PG_V + PG_RW
 	.fill	511, 8, 0
+	.globl	pdpt
 pdpt:
 	.set	gb, 0
 	.rept	DIRECT_MAP_GB

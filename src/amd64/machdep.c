@@ -7,7 +7,8 @@
  * In order, we
  *   1. set up the early console and the IDT, so that anything that goes
  *      wrong from here on is reported (earlycons.c, trap.c);
- *   2. read the multiboot information: command line, memory map;
+ *   2. read the multiboot information: command line, memory map, and
+ *      set up the memory the page allocator will use (pmap.c);
  *   3. look for Xen through CPUID and have it fill the hypercall page
  *      (hypervisor.c);
  *   4. attach xenpci, the Xen platform PCI device, which maps
@@ -35,6 +36,7 @@
 #include "amd64/earlycons.h"
 #include "amd64/layout.h"
 #include "amd64/multiboot.h"
+#include "amd64/pmap_init.h"
 #include "amd64/trap.h"
 #include "kern/arch.h"
 #include "kern/cons.h"
@@ -61,6 +63,9 @@ struct boot_info boot_info;
 /* Entered from locore.S only; declared here to keep the prototype rule. */
 void	amd64_start(uint64_t magic, uint64_t info_pa)
 	    __attribute__((noreturn));
+
+/* The multiboot flags, for arch_boot_check(): what the loader told us. */
+static uint32_t mbi_flags;
 
 /* Our copy of the command line, always NUL-terminated. */
 static char cmdline[CMDLINE_MAX];
@@ -168,6 +173,8 @@ amd64_start(uint64_t magic, uint64_t info_pa)
 	mbi = (const struct multiboot_info *)(uintptr_t)info_pa;
 	multiboot_cmdline(mbi);
 	boot_info.nr_pages = multiboot_pages(mbi);
+	mbi_flags = mbi->flags;
+	pmap_init(mbi);
 
 	if (hypervisor_init())
 		strlcpy(boot_info.magic, BOOT_MAGIC, sizeof(boot_info.magic));
@@ -189,16 +196,6 @@ arch_early_write(const char *buf, size_t len)
 }
 
 void
-arch_yield(void)
-{
-
-	if (hypervisor_present())
-		(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
-	else
-		cpu_spinwait();
-}
-
-void
 arch_poweroff(void)
 {
 	struct sched_shutdown shutdown = { .reason = SHUTDOWN_poweroff };
@@ -217,4 +214,37 @@ arch_poweroff(void)
 		disable_intr();
 		halt();
 	}
+}
+
+/*
+ * The `boot` test's look at how we were started: the loader gave a
+ * memory map, the RAM it describes holds the kernel, Xen filled the
+ * hypercall page and xenpci found shared_info and both rings.  The PV
+ * kernel checks start_info instead (src/i386/machdep.c).
+ */
+int
+arch_boot_check(char *buf, size_t size)
+{
+	const char *why = NULL;
+
+	if ((mbi_flags & MULTIBOOT_INFO_MMAP) == 0)
+		why = "the loader gave no memory map";
+	else if (arch_nr_pages() <= arch_first_free_pfn())
+		why = "the memory map has no RAM above the kernel";
+	else if (!hypervisor_present())
+		why = "no Xen CPUID leaves";
+	else if (boot_info.shared_info == NULL)
+		why = "shared_info is not mapped";
+	else if (boot_info.console_ring == NULL || boot_info.store_ring == NULL)
+		why = "a console or xenstore ring is missing";
+	if (why != NULL) {
+		snprintf(buf, size, "%s (multiboot flags 0x%x)", why, mbi_flags);
+		return (-1);
+	}
+	snprintf(buf, size, "multiboot flags 0x%x, RAM pfns %lu-%lu of %lu "
+	    "pages in the map, Xen %u.%u, shared_info and both rings mapped",
+	    mbi_flags, arch_first_free_pfn(), arch_nr_pages() - 1,
+	    boot_info.nr_pages, hypervisor_info.version >> 16,
+	    hypervisor_info.version & 0xffff);
+	return (0);
 }

@@ -62,6 +62,17 @@ struct idt_descriptor {
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
+/* A FIXUP pair of exception.S: the instruction that may fault, the resume. */
+struct fixup {
+	uint64_t	fault_rip;
+	uint64_t	resume_rip;
+};
+extern const struct fixup fixup_table_start[];
+extern const struct fixup fixup_table_stop[];
+
+/* The fault the last failed probe caught (arch_probe_last_fault()). */
+static struct arch_fault last_probe_fault;
+
 /* Handlers registered by drivers, by vector. */
 static void (*handlers[256])(void);
 
@@ -197,12 +208,50 @@ trap_fatal(struct trapframe *tf)
 	panic("%s at rip 0x%lx", name, tf->tf_rip);
 }
 
+/*
+ * Look the faulting instruction up in the fix-up table; return where to
+ * resume, or 0.  A handful of entries: a linear search is enough.
+ */
+static uint64_t
+fixup_find(uint64_t rip)
+{
+	const struct fixup *f;
+
+	for (f = fixup_table_start; f < fixup_table_stop; f++)
+		if (f->fault_rip == rip)
+			return (f->resume_rip);
+	return (0);
+}
+
+void
+arch_probe_last_fault(struct arch_fault *fault)
+{
+
+	*fault = last_probe_fault;
+}
+
 void
 trap(struct trapframe *tf)
 {
 	static int depth;
 	unsigned int v = (unsigned int)tf->tf_vector;
+	uint64_t resume;
 
+	/*
+	 * A probe's access faulted (a page fault, or #GP for an address
+	 * that is not canonical): record it and resume at the probe's
+	 * failure path.  %cr2 is read first, before anything can fault.
+	 */
+	if ((v == 14 || v == 13) && (resume = fixup_find(tf->tf_rip)) != 0) {
+		last_probe_fault.vector = v;
+		/* The plain names arch.h promises, as the PV kernel gives. */
+		last_probe_fault.name = v == 14 ? "page fault" :
+		    "general protection fault";
+		last_probe_fault.error_code = tf->tf_err;
+		last_probe_fault.address = v == 14 ? rcr2() : 0;
+		tf->tf_rip = resume;
+		return;
+	}
 	if (v < IDT_EXCEPTIONS) {
 		/*
 		 * A fault while reporting a fault: printf or the console

@@ -36,6 +36,7 @@
 #include <xen/hvm/params.h>
 #include <xen/hvm/pvdrivers.h>
 #include <xen/memory.h>
+#include <xen/sched.h>
 
 #include <machine/cpufunc.h>
 #include <machine/hypervisor.h>
@@ -51,6 +52,7 @@
 #include "xen/evtchn.h"
 #include "xen/hvm.h"
 #include "xen/hypercall.h"
+#include "xen/intr.h"
 
 /* PCI configuration mechanism #1 (PCI Local Bus spec 3.0, 3.2.2.3.2). */
 #define	PCI_CONFIG_ADDRESS	0xcf8
@@ -106,7 +108,6 @@ static struct xenpci_softc {
 	/* The callback and what arrived through it. */
 	uint64_t	 callback_param;
 	volatile unsigned long upcalls;
-	volatile unsigned long pending_sel;
 	/* HVM parameters, as read. */
 	uint64_t	 shared_info_pa;
 	uint64_t	 console_pfn, console_evtchn;
@@ -319,29 +320,17 @@ xenpci_map_shared_info(void)
  * and RFLAGS.IF allows (xen/arch/x86/hvm/irq.c,
  * hvm_vcpu_has_pending_irq): like a level-triggered line, so the flag
  * must be cleared before we return or the vector comes straight back.
- * In HVM, evtchn_upcall_mask is not consulted; the IF flag masks.
- *
- * Then the two-level protocol of xen/include/public/xen.h: Xen sets a
- * port's bit in shared_info->evtchn_pending, then the word's bit in
- * evtchn_pending_sel, then upcall_pending.  We take the selector with an
- * atomic exchange (Xen sets bits in it concurrently) after clearing
- * upcall_pending, so a port set between the two raises a new upcall
- * rather than being lost.  Dispatching each port to its handler is the
- * machine-independent event code's job; until it exists we count the
- * upcall and keep the selector bits for the test to look at.  No EOI:
- * a vector callback bypasses the local APIC.
+ * evtchn_upcall() clears it first thing, then scans the two-level
+ * pending bitmaps and calls each port's handler - the same code the PV
+ * kernel's upcall entry calls.  No EOI: a vector callback bypasses the
+ * local APIC.
  */
 static void
 xenpci_intr(void)
 {
-	struct vcpu_info *v = &boot_info.shared_info->vcpu_info[0];
-	unsigned long sel;
 
-	WRITE_ONCE(v->evtchn_upcall_pending, 0);
-	sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0,
-	    __ATOMIC_SEQ_CST);
-	xenpci.pending_sel |= sel;
 	xenpci.upcalls++;
+	evtchn_upcall();
 }
 
 /*
@@ -355,11 +344,12 @@ xenpci_intr(void)
  * a guest without vector support uses: the event then arrives as the
  * platform device's legacy interrupt, through the emulated I/O APIC or
  * PIC, level-triggered and needing an EOI - more hardware to drive, for
- * the same result.  The callback must be registered before shared_info
- * is read for events, and after our handler is in the IDT.
+ * the same result.  Called through arch_events_init() by evtchn_init(),
+ * with interrupts off, once the shared event code is ready to be
+ * entered; our handler is in the IDT before Xen is told the vector.
  */
-static void
-xenpci_set_callback(void)
+void
+xenpci_events_init(void)
 {
 	uint64_t param, check = 0;
 	int error;
@@ -416,10 +406,8 @@ xenpci_attach(void)
 		return ("a Xen platform device but no Xen CPUID leaves");
 	/* Disks and NICs go first, before anything could use them. */
 	xenpci_unplug();
-	if (xenpci_read_bars() == 0) {
+	if (xenpci_read_bars() == 0)
 		xenpci_map_shared_info();
-		xenpci_set_callback();
-	}
 	boot_info.console_ring = xenpci_ring(HVM_PARAM_CONSOLE_PFN,
 	    HVM_PARAM_CONSOLE_EVTCHN, &xenpci.console_pfn,
 	    &xenpci.console_evtchn, "console");
@@ -431,46 +419,53 @@ xenpci_attach(void)
 	return (NULL);
 }
 
+/* The IPI port's handler: count what arrived through the callback. */
+static void
+xenpci_ipi_handler(evtchn_port_t port, void *arg)
+{
+	volatile unsigned long *seen = arg;
+
+	(void)port;
+	(*seen)++;
+}
+
 /*
  * Send an event to ourselves and see it arrive through the callback:
  * bind an IPI event channel to vCPU 0 (EVTCHNOP_bind_ipi,
- * xen/include/public/event_channel.h), unmask it, enable interrupts,
- * send.  Returns the number of upcalls seen, with *pending the port's
- * pending bit (which nobody else clears yet), or -1 on a hypercall
- * error.
+ * xen/include/public/event_channel.h), give it a handler (which
+ * unmasks it), send, and wait - bounded - for the handler to run.
+ * Returns the upcalls on our vector meanwhile, with *handled the
+ * handler's count, or -1 when the port cannot be bound.
  */
 static long
-xenpci_event_roundtrip(evtchn_port_t *portp, int *pending)
+xenpci_event_roundtrip(evtchn_port_t *portp, unsigned long *handled)
 {
 	struct evtchn_bind_ipi bind = { .vcpu = 0 };
-	struct evtchn_close close;
-	struct shared_info *s = boot_info.shared_info;
-	unsigned long before, bit, word;
-	int tries;
+	static volatile unsigned long seen;
+	unsigned long before;
+	int tries, was;
 
 	if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &bind) != 0)
 		return (-1);
 	*portp = bind.port;
-	word = bind.port / (sizeof(s->evtchn_mask[0]) * 8);
-	bit = 1UL << (bind.port % (sizeof(s->evtchn_mask[0]) * 8));
-	if (word >= sizeof(s->evtchn_mask) / sizeof(s->evtchn_mask[0]))
+	seen = 0;
+	if (evtchn_bind_handler(bind.port, xenpci_ipi_handler,
+	    (void *)&seen) != 0) {
+		(void)evtchn_close(bind.port);
 		return (-1);
-	__atomic_fetch_and(&s->evtchn_mask[word], ~bit, __ATOMIC_SEQ_CST);
-
+	}
 	before = xenpci.upcalls;
-	enable_intr();
+	was = intr_disable();
 	(void)evtchn_send(bind.port);
-	for (tries = 0; tries < XENPCI_EVENT_TRIES &&
-	    xenpci.upcalls == before; tries++)
-		arch_yield();
-	disable_intr();
-
-	/* Take our port's pending bit; mask the port again and close it. */
-	*pending = (__atomic_fetch_and(&s->evtchn_pending[word], ~bit,
-	    __ATOMIC_SEQ_CST) & bit) != 0;
-	__atomic_fetch_or(&s->evtchn_mask[word], bit, __ATOMIC_SEQ_CST);
-	close.port = bind.port;
-	(void)HYPERVISOR_event_channel_op(EVTCHNOP_close, &close);
+	/* Interrupts on, then off again: the vector is taken in between. */
+	for (tries = 0; tries < XENPCI_EVENT_TRIES && seen == 0; tries++) {
+		intr_enable();
+		(void)HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+		(void)intr_disable();
+	}
+	intr_restore(was);
+	*handled = seen;
+	(void)evtchn_close(bind.port);
 	return ((long)(xenpci.upcalls - before));
 }
 
@@ -484,8 +479,8 @@ static void
 test_xenpci(void)
 {
 	evtchn_port_t port = 0;
+	unsigned long handled = 0;
 	long upcalls;
-	int pending = 0;
 
 	printf("xenpci0: device 5853:0001 at 00:%02x.0, I/O BAR 0x%x, memory "
 	    "BAR 0x%lx-0x%lx, irq %u\n", xenpci.slot, xenpci.ioport,
@@ -504,13 +499,13 @@ test_xenpci(void)
 
 	if (xenpci.callback_param == 0) {
 		report("xenpci-callback", FAIL, "no callback registered");
-	} else if ((upcalls = xenpci_event_roundtrip(&port, &pending)) < 0) {
+	} else if ((upcalls = xenpci_event_roundtrip(&port, &handled)) < 0) {
 		report("xenpci-callback", FAIL, "cannot bind an IPI event "
 		    "channel to vCPU 0");
-	} else if (upcalls == 0 || !pending) {
+	} else if (upcalls == 0 || handled != 1) {
 		report("xenpci-callback", FAIL, "IPI port %u: %ld upcalls on "
-		    "vector 0x%x, port %s pending", port, upcalls, IDT_EVTCHN,
-		    pending ? "was" : "was not");
+		    "vector 0x%x, its handler ran %lu times", port, upcalls,
+		    IDT_EVTCHN, handled);
 	} else {
 		report("xenpci-callback", PASS, "HVM_PARAM_CALLBACK_IRQ 0x%lx "
 		    "(vector 0x%x): IPI port %u arrived in %ld upcall%s",

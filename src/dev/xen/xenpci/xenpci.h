@@ -23,6 +23,15 @@
 const char *xenpci_attach(void);
 
 /**
+ * @brief Have Xen deliver events on vector IDT_EVTCHN
+ *	(HVM_PARAM_CALLBACK_IRQ), where the handler calls evtchn_upcall().
+ *
+ * The HVM kernel's arch_events_init(): called once by evtchn_init()
+ * with interrupts off.  A failure is recorded for the `xenpci` test.
+ */
+void	xenpci_events_init(void);
+
+/**
  * @brief Take page-aligned guest-physical space from the device's
  *	memory BAR, where Xen can map frames (shared_info now, grant-table
  *	frames later) without giving up a page of RAM.
