@@ -1,7 +1,8 @@
 /*
  * intr_machdep.c - the PV i386 kernel's side of event delivery and of
  * time: registering the upcall entry, the failsafe report, the
- * interrupt flag (evtchn_upcall_mask) and the time-stamp counter.  Part of the architecture boundary (kern/arch.h).
+ * interrupt flag (evtchn_upcall_mask) and the time-stamp counter.
+ * Part of the architecture boundary (kern/arch.h).
  *
  * Where this sits: evtchn_init() (src/xen/evtchn.c) calls
  * arch_events_init() once, with upcalls still masked; from then on Xen

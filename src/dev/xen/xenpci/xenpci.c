@@ -160,6 +160,7 @@ pci_write(unsigned int slot, unsigned int reg, uint32_t v)
 static int
 xenpci_probe(void)
 {
+	/* LAB hvm-xenpci: BEGIN */
 	unsigned int slot;
 
 	for (slot = 0; slot < PCI_SLOTS; slot++)
@@ -168,6 +169,7 @@ xenpci_probe(void)
 			xenpci.slot = slot;
 			return (1);
 		}
+	/* LAB hvm-xenpci: END */
 	return (0);
 }
 
@@ -351,12 +353,14 @@ xenpci_intr(void)
 void
 xenpci_events_init(void)
 {
-	uint64_t param, check = 0;
+	uint64_t param = 0, check = 0;
 	int error;
 
 	if (boot_info.shared_info == NULL)
 		return;
+	/* LAB hvm-xenpci: BEGIN */
 	param = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | IDT_EVTCHN;
+	/* LAB hvm-xenpci: END */
 	(void)intr_set_handler(IDT_EVTCHN, xenpci_intr);
 	if ((error = hvm_set_param(HVM_PARAM_CALLBACK_IRQ, param)) != 0) {
 		xenpci_error("HVM_PARAM_CALLBACK_IRQ=0x%lx refused: %d",
@@ -498,6 +502,7 @@ test_xenpci(void)
 		    xenpci.store_evtchn);
 
 	if (xenpci.callback_param == 0) {
+		/* Xen reads 0 as "no callback": events are not delivered. */
 		report("xenpci-callback", FAIL, "no callback registered");
 	} else if ((upcalls = xenpci_event_roundtrip(&port, &handled)) < 0) {
 		report("xenpci-callback", FAIL, "cannot bind an IPI event "
