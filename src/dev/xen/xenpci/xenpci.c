@@ -281,28 +281,23 @@ xenpci_unplug(void)
  * xen/arch/x86/hvm/hvm.c): we do both in 64-bit mode, so the page is
  * struct shared_info as our 64-bit headers see it.
  */
-static void
-xenpci_map_shared_info(void)
+static int
+xenpci_place_shared_info(uint64_t pa)
 {
 	struct xen_add_to_physmap xatp = {
 		.domid = DOMID_SELF,
 		.space = XENMAPSPACE_shared_info,
 		.idx = 0,
+		.gpfn = pa >> PAGE_SHIFT,
 	};
 	struct shared_info *s;
-	uint64_t pa;
 	long error;
 
-	if ((pa = xenpci_alloc_space(PAGE_SIZE)) == 0) {
-		xenpci_error("no room in BAR1 for shared_info");
-		return;
-	}
-	xatp.gpfn = pa >> PAGE_SHIFT;
 	error = HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp);
 	if (error != 0) {
 		xenpci_error("XENMEM_add_to_physmap(shared_info, gpfn 0x%lx) "
 		    "failed: %ld", (unsigned long)xatp.gpfn, error);
-		return;
+		return (-1);
 	}
 	s = pmap_mapdev(pa, PAGE_SIZE);
 	/*
@@ -314,6 +309,20 @@ xenpci_map_shared_info(void)
 	memset(s->evtchn_mask, 0xff, sizeof(s->evtchn_mask));
 	xenpci.shared_info_pa = pa;
 	boot_info.shared_info = s;
+	return (0);
+}
+
+/* At attach: the first page of the pool, for good. */
+static void
+xenpci_map_shared_info(void)
+{
+	uint64_t pa;
+
+	if ((pa = xenpci_alloc_space(PAGE_SIZE)) == 0) {
+		xenpci_error("no room in BAR1 for shared_info");
+		return;
+	}
+	(void)xenpci_place_shared_info(pa);
 }
 
 /*
@@ -421,6 +430,34 @@ xenpci_attach(void)
 	    "xenstore");
 	boot_info.store_evtchn = (uint32_t)xenpci.store_evtchn;
 	return (NULL);
+}
+
+/*
+ * After a restore (arch_suspend(), src/amd64): the new domain has
+ * nothing at the BAR page where shared_info was, no callback, and
+ * perhaps new port numbers for the console and xenstore.  Put
+ * shared_info back at the same address (everything that points into it
+ * stays valid), set the callback again and re-read the two ports.  The
+ * ring pages themselves are guest memory, saved and restored with it.
+ */
+int
+xenpci_resume(void)
+{
+
+	xenpci.error[0] = '\0';
+	if (xenpci.shared_info_pa == 0 ||
+	    xenpci_place_shared_info(xenpci.shared_info_pa) != 0)
+		return (-1);
+	xenpci_events_init();
+	if (hvm_get_param(HVM_PARAM_CONSOLE_EVTCHN,
+	    &xenpci.console_evtchn) != 0 ||
+	    hvm_get_param(HVM_PARAM_STORE_EVTCHN, &xenpci.store_evtchn) != 0 ||
+	    xenpci.console_evtchn > UINT32_MAX ||
+	    xenpci.store_evtchn > UINT32_MAX)
+		xenpci_error("no console or xenstore port after the restore");
+	boot_info.console_evtchn = (uint32_t)xenpci.console_evtchn;
+	boot_info.store_evtchn = (uint32_t)xenpci.store_evtchn;
+	return (xenpci.error[0] == '\0' ? 0 : -1);
 }
 
 /* The IPI port's handler: count what arrived through the callback. */

@@ -32,6 +32,14 @@ const char *xenpci_attach(void);
 void	xenpci_events_init(void);
 
 /**
+ * @brief In a restored domain, put back what Xen forgot: shared_info at
+ *	its BAR page, the event callback, the console and xenstore ports
+ *	(into boot_info).  Called by the HVM kernel's arch_suspend().
+ * @return 0, or -1 when a step failed (the `xenpci` test says which)
+ */
+int	xenpci_resume(void);
+
+/**
  * @brief Take page-aligned guest-physical space from the device's
  *	memory BAR, where Xen can map frames (shared_info now, grant-table
  *	frames later) without giving up a page of RAM.
