@@ -133,6 +133,24 @@ control_watch(const char *path, const char *token, void *arg)
 }
 
 int
+control_advertise(void)
+{
+	int err;
+
+	/*
+	 * The nodes exist (libxl made them); writing creates them when
+	 * some other toolstack did not.
+	 */
+	if ((err = xs_write(XST_NIL, CONTROL_FEATURE_POWEROFF, "1")) != 0 ||
+	    (err = xs_write(XST_NIL, CONTROL_FEATURE_REBOOT, "1")) != 0 ||
+	    (control_can_suspend() &&
+	    (err = xs_write(XST_NIL, CONTROL_FEATURE_SUSPEND, "1")) != 0))
+		printf("control: cannot write the feature nodes: error %d\n",
+		    err);
+	return (err);
+}
+
+int
 control_init(void)
 {
 	int err;
@@ -145,17 +163,10 @@ control_init(void)
 	/*
 	 * Features first, then the watch: once the watch is set a request
 	 * may be acted on, and a tool reading the features at that moment
-	 * should find them.  The nodes exist (libxl made them); writing
-	 * creates them when some other toolstack did not.
+	 * should find them.
 	 */
-	if ((err = xs_write(XST_NIL, CONTROL_FEATURE_POWEROFF, "1")) != 0 ||
-	    (err = xs_write(XST_NIL, CONTROL_FEATURE_REBOOT, "1")) != 0 ||
-	    (control_can_suspend() &&
-	    (err = xs_write(XST_NIL, CONTROL_FEATURE_SUSPEND, "1")) != 0)) {
-		printf("control: cannot write the feature nodes: error %d\n",
-		    err);
+	if ((err = control_advertise()) != 0)
 		return (err);
-	}
 	if ((err = xs_watch_callback(CONTROL_SHUTDOWN, CONTROL_TOKEN,
 	    control_watch, NULL)) != 0) {
 		printf("control: cannot watch %s: error %d\n",

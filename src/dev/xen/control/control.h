@@ -46,6 +46,14 @@ struct control_stats {
 int	control_init(void);
 
 /**
+ * @brief Write "1" into control/feature-poweroff, feature-reboot and
+ *	(when control_can_suspend()) feature-suspend.  At start-up, and
+ *	again after a restore: the new domain's home is new.
+ * @return 0, or -errno
+ */
+int	control_advertise(void);
+
+/**
  * @brief Copy the driver's counters into *st.
  */
 void	control_get_stats(struct control_stats *st);
