@@ -138,9 +138,11 @@ arch_suspend(void)
 		    "or the p2m is not ours; not suspending\n");
 		return (-XEN_EINVAL);
 	}
+	/* LAB control: BEGIN */
 	/* Canonical form: pfns where the restore expects them. */
 	si->store_mfn = store_pfn;
 	si->console.domU.mfn = cons_pfn;
+	/* LAB control: END */
 	/*
 	 * Our own page back under shared_info.  From here until it is
 	 * mapped again nothing may read it: upcalls are masked (in the

@@ -16,27 +16,10 @@
 # The shared helpers (boot_top, fail_with_log, expect_line).
 . "$(atf_get_srcdir)/../../../tests/boot/boot.subr"
 
-# boot: run the dom0 script once per Kyua run (a lock serialises the
-# cases; the parent Kyua process names the run, as in xenstore_test).
-# Sets DIR, the run's log directory.
+# boot: the one Xen boot of this program (boot_once in boot.subr).
 boot()
 {
-	local top stamp
-	top=$(boot_top)
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
-	stamp=$PPID-$(cut -d' ' -f22 "/proc/$PPID/stat")
-	DIR=$top/build/xenlab/boot-control-$stamp
-	(
-		flock 9
-		[ -f "$DIR.done" ] && exit 0
-		rm -rf "$DIR" "$DIR.out"
-		tools/xenlab/xenlab script tests/boot/control.dom0 \
-		    --run "boot-control-$stamp" --timeout 280 \
-		    >"$DIR.out" 2>&1
-		echo $? >"$DIR.done"
-	) 9>"$top/build/xenlab/boot-control.lock"
-	[ -f "$DIR.out" ] || atf_fail "the Xen boot did not run"
+	boot_once tests/boot/control.dom0 control
 }
 
 # judge NAME: the guest's console log must satisfy the judge.
@@ -128,11 +111,7 @@ whole_script_succeeds_head()
 whole_script_succeeds_body()
 {
 	boot
-	[ "$(cat "$DIR.done")" = 0 ] ||
-	    fail_with_log "xenlab script exited $(cat "$DIR.done")" "$DIR.out"
-	if grep -q '^domu: [^:]*: FAIL' "$DIR.out"; then
-		fail_with_log "a dom0 check failed" "$DIR.out"
-	fi
+	script_succeeded
 }
 
 atf_init_test_cases()

@@ -13,26 +13,10 @@
 # The shared helpers (boot_top, fail_with_log, expect_line).
 . "$(atf_get_srcdir)/../../../tests/boot/boot.subr"
 
-# boot: run the dom0 script once per Kyua run (as in control_test).
-# Sets DIR, the run's log directory.
+# boot: the one Xen boot of this program (boot_once in boot.subr).
 boot()
 {
-	local top stamp
-	top=$(boot_top)
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
-	stamp=$PPID-$(cut -d' ' -f22 "/proc/$PPID/stat")
-	DIR=$top/build/xenlab/boot-suspend-$stamp
-	(
-		flock 9
-		[ -f "$DIR.done" ] && exit 0
-		rm -rf "$DIR" "$DIR.out"
-		tools/xenlab/xenlab script tests/boot/suspend.dom0 \
-		    --run "boot-suspend-$stamp" --timeout 280 \
-		    >"$DIR.out" 2>&1
-		echo $? >"$DIR.done"
-	) 9>"$top/build/xenlab/boot-suspend.lock"
-	[ -f "$DIR.out" ] || atf_fail "the Xen boot did not run"
+	boot_once tests/boot/suspend.dom0 suspend
 }
 
 atf_test_case checkpoint_goes_on
@@ -82,8 +66,7 @@ shutdown_after_restores_body()
 	expect_line '^domu: suspend-dom0-shutdown: PASS' "$DIR.out" "shutdown"
 	build/tools/judge "$DIR/guest-sr.log" >"$DIR.judge-sr" 2>&1 ||
 	    fail_with_log "guest sr did not succeed" "$DIR.judge-sr"
-	[ "$(cat "$DIR.done")" = 0 ] ||
-	    fail_with_log "xenlab script exited $(cat "$DIR.done")" "$DIR.out"
+	script_succeeded
 }
 
 atf_init_test_cases()

@@ -41,11 +41,33 @@
 #include "xen/xenstore.h"
 
 /* Between two heartbeats (and two checks for a request). */
-#define	HEARTBEAT_MS	250
+#define	HEARTBEAT_MS	500
 /* How long the guest serves before it gives up on dom0. */
 #define	SERVE_MAX_MS	(180 * 1000)
 /* More boots than any test makes: a larger count is a stale node. */
 #define	BOOTS_MAX	1000
+
+/*
+ * xs_read() (value NULL) or xs_write() of value, tried again when
+ * xenstored did not answer in time.  Under QEMU on a host shared with
+ * other emulators, dom0's vCPU was seen descheduled for over 30 s (its
+ * kernel reported a soft lockup in xenstored); the answer then comes
+ * late, is dropped, and a second request succeeds.  Both are safe to
+ * repeat: a read changes nothing, a write writes the same value.
+ * Bounded: XS_TRIES requests.
+ */
+#define	XS_TRIES	3
+static int
+xs_patiently(const char *path, char *buf, size_t size, const char *value)
+{
+	int i, rc = -ETIMEDOUT;
+
+	for (i = 0; i < XS_TRIES && rc == -ETIMEDOUT; i++)
+		rc = value == NULL ? xs_read(XST_NIL, path, buf, size) :
+		    xs_write(XST_NIL, path, value);
+	return (rc);
+}
+#define	read_patiently(p, b, s)	xs_patiently((p), (b), (s), NULL)
 
 /* The three features must read what control_init() wrote. */
 static void
@@ -55,13 +77,13 @@ check_features(void)
 	const char *want_su;
 
 	want_su = control_can_suspend() ? "1" : "";
-	if (xs_read(XST_NIL, CONTROL_FEATURE_POWEROFF, pw, sizeof(pw)) < 0 ||
-	    xs_read(XST_NIL, CONTROL_FEATURE_REBOOT, rb, sizeof(rb)) < 0) {
+	if (read_patiently(CONTROL_FEATURE_POWEROFF, pw, sizeof(pw)) < 0 ||
+	    read_patiently(CONTROL_FEATURE_REBOOT, rb, sizeof(rb)) < 0) {
 		report("control-features", FAIL, "feature nodes unreadable");
 		return;
 	}
 	/* feature-suspend may be absent when we do not write it. */
-	if (xs_read(XST_NIL, CONTROL_FEATURE_SUSPEND, su, sizeof(su)) < 0)
+	if (read_patiently(CONTROL_FEATURE_SUSPEND, su, sizeof(su)) < 0)
 		su[0] = '\0';
 	if (strcmp(pw, "1") != 0 || strcmp(rb, "1") != 0 ||
 	    strcmp(su, want_su) != 0) {
@@ -79,7 +101,7 @@ count_boot(void)
 {
 	char path[96], num[16];
 	unsigned long boots;
-	int err, len;
+	int err, i, len;
 
 	len = cmdline_get(boot_info.cmdline, "boots", path, sizeof(path));
 	if (len < 0) {
@@ -91,7 +113,10 @@ count_boot(void)
 		    "path shorter than %zu", sizeof(path));
 		return;
 	}
-	err = xs_read_uint(XST_NIL, path, BOOTS_MAX, &boots);
+	for (i = 0; i < XS_TRIES; i++)
+		if ((err = xs_read_uint(XST_NIL, path, BOOTS_MAX, &boots)) !=
+		    -ETIMEDOUT)
+			break;
 	if (err == -ENOENT)
 		boots = 0;
 	else if (err != 0) {
@@ -100,7 +125,7 @@ count_boot(void)
 	}
 	boots++;
 	snprintf(num, sizeof(num), "%lu", boots);
-	if ((err = xs_write(XST_NIL, path, num)) != 0) {
+	if ((err = xs_patiently(path, NULL, 0, num)) != 0) {
 		report("control-boot", FAIL, "write %s: error %d", path, err);
 		return;
 	}
@@ -160,7 +185,7 @@ test_control(void)
 
 	check_features();
 	count_boot();
-	if ((err = xs_write(XST_NIL, "data/control/ready", "1")) != 0) {
+	if ((err = xs_patiently("data/control/ready", NULL, 0, "1")) != 0) {
 		report("control-serve", FAIL, "write data/control/ready: "
 		    "error %d", err);
 		return;
