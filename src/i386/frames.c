@@ -36,6 +36,26 @@ _Static_assert(GNTTAB_PAGE_SIZE == PAGE_SIZE,
 static char grant_table_pages[GNTTAB_NR_FRAMES][PAGE_SIZE]
     __attribute__((aligned(PAGE_SIZE)));
 
+void
+arch_unmap_grant_frames(unsigned int n)
+{
+	unsigned int i;
+	unsigned long mfn;
+
+	/*
+	 * Map each page's own frame again (the one the p2m gives for its
+	 * pfn): a page table that still mapped Xen's frame would make the
+	 * toolstack's save fail, since that frame is in no p2m.
+	 */
+	for (i = 0; i < n && i < GNTTAB_NR_FRAMES; i++) {
+		mfn = arch_virt_to_frame(grant_table_pages[i]);
+		if (mfn == ARCH_NO_FRAME ||
+		    pv_map_frame(grant_table_pages[i], mfn) != 0)
+			printf("gnttab: cannot put back the own frame of "
+			    "page %u\n", i);
+	}
+}
+
 void *
 arch_map_grant_frames(const xen_pfn_t *frames, unsigned int n)
 {

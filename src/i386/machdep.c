@@ -34,6 +34,7 @@
 #define	START_INFO_MAGIC_PREFIX	"xen-3.0-x86_32p"
 
 struct boot_info boot_info;
+start_info_t *pv_start_info;
 
 /* Entered from locore.S only; declared here to keep the prototype rule. */
 void	i386_pv_start(start_info_t *si) __attribute__((noreturn));
@@ -105,6 +106,8 @@ i386_pv_start(start_info_t *si)
 	 * (physmem.c) before converting any frame number.
 	 */
 	trap_init();
+	/* Kept for suspend, which rewrites it (i386/suspend.c). */
+	pv_start_info = si;
 	physmem_init(si);
 	/*
 	 * magic and cmd_line are fixed-size arrays filled by Xen and the
@@ -139,6 +142,10 @@ i386_pv_start(start_info_t *si)
 		arch_poweroff();
 	}
 	boot_info.shared_info = (struct shared_info *)shared_info_page;
+	/* For a save (xl save, migrate) at any time from now on. */
+	if (pv_p2m_publish(si) != 0)
+		printf("machdep: p2m frame lists not published; xl save "
+		    "will fail\n");
 
 	/*
 	 * Map all of memory (pmap.c); after this every page below

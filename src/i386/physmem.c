@@ -116,6 +116,16 @@ physmem_init(const start_info_t *si)
 	mapped_pages = bootstrap_end;
 }
 
+void
+physmem_resume(void)
+{
+	struct xen_machphys_mapping m2p;
+
+	/* As in physmem_init(); a failure keeps the old, smaller bound. */
+	if (HYPERVISOR_memory_op(XENMEM_machphys_mapping, &m2p) == 0)
+		m2p_max_mfn = m2p.max_mfn;
+}
+
 unsigned long
 pv_mfn_to_pfn(xen_pfn_t mfn)
 {

@@ -116,6 +116,17 @@ pmap_pte_machine_address(uintptr_t va)
 	    L1_INDEX(va) * sizeof(pt_entry_t));
 }
 
+void
+pmap_resume(void)
+{
+
+	/*
+	 * The L2 is the same page (same pfn, same address in the direct
+	 * map); libxc's restore put it in a new frame and rewrote our p2m.
+	 */
+	kernel_l2_mfn = arch_pfn_to_mfn(arch_virt_to_pfn(kernel_l2));
+}
+
 xen_pfn_t
 pmap_kernel_l2_mfn(void)
 {

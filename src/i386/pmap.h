@@ -69,6 +69,19 @@ void	physmem_set_mapped(unsigned long npages);
 void	pmap_bootstrap(const start_info_t *si);
 
 /**
+ * @brief After a restore into a new domain, look up again the machine
+ *	frames pmap keeps (the kernel's L2): the pfns are the same, their
+ *	mfns are the new host's (i386/suspend.c).
+ */
+void	pmap_resume(void);
+
+/**
+ * @brief After a restore, ask Xen again how far its M2P table reaches
+ *	(the new host may have more memory).
+ */
+void	physmem_resume(void);
+
+/**
  * @brief What pmap_bootstrap() did: the pages Xen had mapped, the L1
  *	tables added, in how many mmu_update batches, and how long it took
  *	(0 if the time could not be measured).

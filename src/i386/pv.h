@@ -131,4 +131,20 @@ HYPERVISOR_set_callbacks(unsigned long event_selector,
  */
 int	pv_map_frame(void *va, xen_pfn_t mfn);
 
+/*
+ * start_info, where Xen left it (in the bootstrap region, so inside the
+ * direct map); set by i386_pv_start().  Suspend writes to it, and the
+ * toolstack rewrites it on restore (i386/suspend.c).
+ */
+extern start_info_t *pv_start_info;
+
+/**
+ * @brief Publish the p2m's frame lists in shared_info
+ *	(arch.pfn_to_mfn_frame_list_list, arch.max_pfn), which the
+ *	toolstack's save reads (i386/suspend.c).  At boot, once shared_info
+ *	is mapped, and after every restore.
+ * @return 0, or -1 when a page of the p2m has no frame
+ */
+int	pv_p2m_publish(const start_info_t *si);
+
 #endif /* !_I386_PV_H_ */

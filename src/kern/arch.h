@@ -84,6 +84,46 @@ void	arch_early_write(const char *buf, size_t len);
 void	*arch_map_grant_frames(const xen_pfn_t *frames, unsigned int n);
 
 /**
+ * @brief Let go of the grant-table frames arch_map_grant_frames() mapped,
+ *	before the domain is suspended (src/xen/gnttab.c, gnttab_suspend).
+ *
+ * PV: the toolstack's save refuses a page table that maps a frame not
+ * in our p2m, so each page gets its own frame back (update_va_mapping);
+ * after the resume arch_map_grant_frames() maps the new host's frames.
+ * HVM: nothing to undo; the frames leave the physmap with the domain,
+ * and arch_map_grant_frames() adds them again on resume.
+ * @param n how many frames arch_map_grant_frames() mapped
+ */
+void	arch_unmap_grant_frames(unsigned int n);
+
+/**
+ * @brief Hand the domain to Xen to be saved, and return when it runs
+ *	again (src/dev/xen/control/suspend.c; walkthroughs/control.md).
+ *
+ * Called with upcalls masked, after the shared code has stopped using
+ * Xen's frames (the grant table is unmapped, xenstore and the console
+ * are quiet).  The hypercall is SCHEDOP_shutdown(SHUTDOWN_suspend)
+ * (xen/include/public/sched.h).  On return the architecture has made
+ * boot_info right again - shared_info mapped, store_evtchn and
+ * console_evtchn as the new domain has them - and reinstalled its event
+ * callback; event channels, timers, xenstore and the grant table are for
+ * the shared code to rebuild.
+ * PV i386: builds the p2m frame lists the save reads
+ * (arch.pfn_to_mfn_frame_list_list), turns start_info's store and
+ * console mfns into pfns (the form libxc's restore rewrites), puts the
+ * page's own frame under shared_info, and makes the hypercall with the
+ * start_info mfn as third argument; afterwards reads the rewritten
+ * start_info.  HVM amd64: the same hypercall without start_info; on
+ * resume shared_info is placed again with XENMEM_add_to_physmap, the
+ * ports re-read from HVM_PARAM_STORE_EVTCHN and HVM_PARAM_CONSOLE_EVTCHN,
+ * and HVM_PARAM_CALLBACK_IRQ set again.
+ * @return 0 after a restore (a new domain: every port, grant and watch
+ *	is gone), 1 when Xen cancelled the suspend (the same domain goes
+ *	on: all is as before), or a negative Xen errno when it refused
+ */
+int	arch_suspend(void);
+
+/**
  * @brief End the domain: power off, never return.
  *
  * Both kernels ask Xen with SCHEDOP_shutdown(SHUTDOWN_poweroff); an HVM

@@ -22,8 +22,13 @@
 #include "xen/evtchn.h"
 #include "xen/timer.h"
 
+#include "kern/shutdown.h"
+
 #ifdef DEV_CONSOLE
 #include "dev/xen/console/console.h"
+#endif
+#ifdef DEV_CONTROL
+#include "dev/xen/control/control.h"
 #endif
 
 /* The registered tests, gathered by the linker script (kern/test.h). */
@@ -98,12 +103,16 @@ kernel_main(void)
 	xencons_intr_init();
 #endif
 
+#ifdef DEV_CONTROL
+	/* Listen for dom0's shutdown requests while the tests run. */
+	control_init();
+#endif
+
 	run_tests();
 
 	/*
-	 * The daemon in dom0 must have read the last line before the
-	 * domain disappears, or the result line is lost with it.
+	 * End as dom0 asked (kern/shutdown.h), or power off when it did
+	 * not ask; the console is flushed first.
 	 */
-	cons_flush();
-	arch_poweroff();
+	shutdown_final();
 }

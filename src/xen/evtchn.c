@@ -38,6 +38,7 @@
 #include <xen/sched.h>
 
 #include "kern/arch.h"
+#include "kern/libkern.h"
 #include "xen/barrier.h"
 #include "xen/evtchn.h"
 #include "xen/hypercall.h"
@@ -208,6 +209,29 @@ evtchn_init(void)
 	/* Tell Xen where the upcall entry is; then upcalls may come. */
 	arch_events_init();
 	intr_enable();
+}
+
+void
+evtchn_resume(void)
+{
+	struct shared_info *s = shared();
+	unsigned int word;
+	int was;
+
+	/*
+	 * A restored domain has none of our ports: the toolstack made the
+	 * console's and xenstore's again (their numbers are in boot_info
+	 * now) and nothing else.  Forget every handler, so that a stale
+	 * one never runs for a port number reused by someone else, and
+	 * mask everything, as evtchn_init() did at boot; each driver binds
+	 * its port again, which unmasks it.  The counts start again too.
+	 */
+	was = intr_disable();
+	memset(ports, 0, sizeof(ports));
+	for (word = 0; word < EVTCHN_WORD_BITS; word++)
+		(void)__atomic_fetch_or(&s->evtchn_mask[word], ~(xen_ulong_t)0,
+		    __ATOMIC_SEQ_CST);
+	intr_restore(was);
 }
 
 int

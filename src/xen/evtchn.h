@@ -36,6 +36,13 @@
 typedef void	evtchn_handler_t(evtchn_port_t port, void *arg);
 
 /**
+ * @brief After a restore into a new domain: forget every port's handler
+ *	and mask every port, as at boot; the drivers then bind their new
+ *	ports (control(4), walkthroughs/control.md).
+ */
+void	evtchn_resume(void);
+
+/**
  * @brief Set up event delivery: mask every port, register the upcall
  *	entry with Xen (arch_events_init), then enable upcalls.  Called
  *	once from kernel_main() before anything binds a port.

@@ -59,12 +59,64 @@ gnttab_op_self(unsigned int cmd, void *arg, const int16_t *status,
 	return (rc < 0 ? (int)rc : -EIO);
 }
 
+/*
+ * Have Xen make our table n frames long and map them; NULL on failure.
+ * At boot, and again after a resume: a restored domain's table is new
+ * (and empty: grants do not survive a save), in new frames.
+ */
+static grant_entry_v1_t *
+gnttab_setup(unsigned int n)
+{
+	static xen_pfn_t frames[GNTTAB_NR_FRAMES];
+	struct gnttab_setup_table setup = { .dom = DOMID_SELF };
+	grant_entry_v1_t *table;
+
+	/*
+	 * setup_table grows the table to nr_frames (it never shrinks it)
+	 * and writes one frame number per frame into our array, through a
+	 * guest handle: Xen copies to our virtual address.
+	 */
+	setup.nr_frames = n;
+	set_xen_guest_handle(setup.frame_list, frames);
+	if (gnttab_op_self(GNTTABOP_setup_table, &setup, &setup.status,
+	    "GNTTABOP_setup_table") != 0)
+		return (NULL);
+	if ((table = arch_map_grant_frames(frames, n)) == NULL)
+		printf("gnttab: cannot map the %u grant-table frames\n", n);
+	return (table);
+}
+
+void
+gnttab_suspend(void)
+{
+
+	if (gnttab_table != NULL)
+		arch_unmap_grant_frames(gnttab_sizes.nr_frames);
+}
+
+int
+gnttab_resume(void)
+{
+
+	if (gnttab_table == NULL)
+		return (0);
+	/*
+	 * Same size, same addresses (the architecture maps at pages it
+	 * reserved), so gnttab_table stays valid.  The references our
+	 * drivers hold are still "in use" in gnttab_refs: each driver ends
+	 * them as it reconnects, which is harmless on an empty entry.
+	 */
+	if (gnttab_setup(gnttab_sizes.nr_frames) != gnttab_table) {
+		printf("gnttab: cannot set the table up again after resume\n");
+		return (-EIO);
+	}
+	return (0);
+}
+
 int
 gnttab_init(void)
 {
-	static xen_pfn_t frames[GNTTAB_NR_FRAMES];
 	struct gnttab_query_size query = { .dom = DOMID_SELF };
-	struct gnttab_setup_table setup = { .dom = DOMID_SELF };
 	grant_entry_v1_t *table;
 	unsigned int n;
 	int err;
@@ -80,20 +132,8 @@ gnttab_init(void)
 		printf("gnttab: Xen allows this domain no grant frames\n");
 		return (-ENOSPC);
 	}
-	/*
-	 * setup_table grows the table to nr_frames (it never shrinks it)
-	 * and writes one frame number per frame into our array, through a
-	 * guest handle: Xen copies to our virtual address.
-	 */
-	setup.nr_frames = n;
-	set_xen_guest_handle(setup.frame_list, frames);
-	if ((err = gnttab_op_self(GNTTABOP_setup_table, &setup, &setup.status,
-	    "GNTTABOP_setup_table")) != 0)
-		return (err);
-	if ((table = arch_map_grant_frames(frames, n)) == NULL) {
-		printf("gnttab: cannot map the %u grant-table frames\n", n);
+	if ((table = gnttab_setup(n)) == NULL)
 		return (-ENOMEM);
-	}
 	/*
 	 * The first GNTTAB_NR_RESERVED_ENTRIES references belong to the
 	 * toolstack (0: console ring, 1: xenstore ring, for a guest it

@@ -44,6 +44,19 @@
 int	gnttab_init(void);
 
 /**
+ * @brief Before a suspend: unmap the table (arch_unmap_grant_frames);
+ *	no grant may be made or ended until gnttab_resume().
+ */
+void	gnttab_suspend(void);
+
+/**
+ * @brief After a suspend: set the table up and map it again, at the
+ *	same address.  After a restore it is empty: drivers grant again.
+ * @return 0, or -errno (the table is then unusable)
+ */
+int	gnttab_resume(void);
+
+/**
  * @brief Allow domain domid to map or copy frame (a frame number from
  *	arch_virt_to_frame()), read-only if readonly is set.
  * @return the grant reference to give the peer, or -ENOSPC (no free

@@ -17,6 +17,7 @@
 #include "kern/libkern.h"
 #include "xen/evtchn.h"
 #include "xen/hypercall.h"
+#include "xen/intr.h"
 #include "xen/pvclock.h"
 #include "xen/timer.h"
 
@@ -90,6 +91,24 @@ xen_timer_init(void)
 	    &timer_port);
 	if (error != 0)
 		panic("cannot bind VIRQ_TIMER (%d): no timers", error);
+}
+
+void
+xen_timer_resume(void)
+{
+	int was;
+
+	/*
+	 * The new domain's vCPU has the periodic tick again and no VIRQ
+	 * binding, and the singleshot timer we had set is gone: do what
+	 * xen_timer_init() did, then let the callout queue arm the timer
+	 * for its head (what is overdue - the save took time on Xen's
+	 * clock too - runs now).
+	 */
+	xen_timer_init();
+	was = intr_disable();
+	callout_expire();
+	intr_restore(was);
 }
 
 evtchn_port_t

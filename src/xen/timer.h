@@ -23,6 +23,13 @@
 void	xen_timer_init(void);
 
 /**
+ * @brief After a restore into a new domain (evtchn_resume() done): bind
+ *	VIRQ_TIMER again, stop the periodic tick again, and arm the timer
+ *	for the earliest callout.
+ */
+void	xen_timer_resume(void);
+
+/**
  * @brief Xen system time: nanoseconds since the domain was created.
  *	Never goes backwards while the record is sane; panics if the time
  *	record stays mid-update (see PVCLOCK_MAX_TRIES).

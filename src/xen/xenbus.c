@@ -357,3 +357,59 @@ out:
 		    dev->nodename, xenbus_state_name(dev->otherend_state));
 	return (state < 0 ? state : 0);
 }
+
+int
+xenbus_suspend(void)
+{
+	struct xenbus_device *dev;
+	unsigned int i;
+	int err, failed = 0;
+
+	for (i = 0; i < xenbus_ndevices; i++) {
+		dev = &xenbus_devices[i];
+		if (dev->driver == NULL || dev->driver->suspend == NULL)
+			continue;
+		if ((err = dev->driver->suspend(dev)) != 0) {
+			printf("xenbus: %s: suspend failed (error %d)\n",
+			    dev->nodename, err);
+			failed++;
+		}
+	}
+	return (failed);
+}
+
+void
+xenbus_resume(bool new_domain)
+{
+	struct xenbus_device *dev;
+	char path[XENBUS_PATH_MAX + 8];
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < xenbus_ndevices; i++) {
+		dev = &xenbus_devices[i];
+		if (new_domain) {
+			/*
+			 * The back end's directory names our domid, which
+			 * the restore changed: drop the watch on the old
+			 * path (xs_resume() set it again) and read where
+			 * the back end is now.  Drivers watch it again.
+			 */
+			if (dev->watching) {
+				snprintf(path, sizeof(path), "%s/state",
+				    dev->otherend);
+				(void)xs_unwatch(path, dev->nodename);
+				dev->watching = false;
+			}
+			if (xenbus_read_otherend(dev) != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/state", dev->otherend);
+			dev->otherend_state = xenbus_read_state(path);
+		}
+		if (dev->driver == NULL || dev->driver->resume == NULL)
+			continue;
+		if ((err = dev->driver->resume(dev, new_domain)) != 0)
+			printf("xenbus: %s: resume failed (error %d)\n",
+			    dev->nodename, err);
+	}
+}

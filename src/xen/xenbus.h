@@ -72,6 +72,19 @@ struct xenbus_driver {
 	/* The back end's state changed to state (may be NULL). */
 	void		(*otherend_changed)(struct xenbus_device *dev,
 			    enum xenbus_state state);
+	/*
+	 * Suspend and resume (control(4); may be NULL).  suspend: stop
+	 * issuing I/O and let what is in flight finish or stay queued;
+	 * the grant table, event channels and xenstore still work.
+	 * resume: new_domain false means the suspend was cancelled and
+	 * everything is as it was; true means a restore - our ports and
+	 * grants are gone, dev->otherend has been read again (the back
+	 * end's path names our new domid) and the back end waits in
+	 * Initialising or InitWait: allocate a new event channel, grant the
+	 * rings again, redo the handshake, and re-issue what was in flight.
+	 */
+	int		(*suspend)(struct xenbus_device *dev);
+	int		(*resume)(struct xenbus_device *dev, bool new_domain);
 };
 
 /*
@@ -86,6 +99,29 @@ struct xenbus_driver {
 		.otherend_changed = dchanged,				\
 	};								\
 	LINKER_SET_ADD(domu_xenbus, xenbus_driver_##name)
+
+/* The same, for a driver with suspend and resume hooks. */
+#define	XENBUS_DRIVER_SR(name, dtype, dattach, dchanged, dsusp, dres)	\
+	static const struct xenbus_driver xenbus_driver_##name = {	\
+		.type = dtype,						\
+		.attach = dattach,					\
+		.otherend_changed = dchanged,				\
+		.suspend = dsusp,					\
+		.resume = dres,						\
+	};								\
+	LINKER_SET_ADD(domu_xenbus, xenbus_driver_##name)
+
+/**
+ * @brief Call every attached driver's suspend hook (control(4)).
+ * @return the number of devices whose hook failed (they are logged)
+ */
+int	xenbus_suspend(void);
+
+/**
+ * @brief After a suspend: with new_domain, read each device's back end
+ *	again and drop its old watch; then call every driver's resume hook.
+ */
+void	xenbus_resume(bool new_domain);
 
 /**
  * @brief Find the devices under device/ in our home, read where their

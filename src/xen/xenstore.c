@@ -90,6 +90,9 @@
  */
 #define	XS_MAX_UNRELATED	1000
 
+/* Watches remembered for a resume (xs_watches). */
+#define	XS_WATCHES_MAX		32
+
 /* Watch callbacks that may be registered at once (xs_watch_callback). */
 #define	XS_WATCH_CALLBACKS	8
 
@@ -132,6 +135,18 @@ static struct xs_watch_cb xs_callbacks[XS_WATCH_CALLBACKS];
 static struct thread *xs_watch_td;
 static const struct xs_watch_cb *xs_dispatching;
 static struct xs_stats xs_counters;
+
+/*
+ * Every watch set and not yet removed, so that xs_resume() can set them
+ * again: a restored domain is new to xenstored, which knows none of its
+ * watches.  (Linux keeps the same list, watches, for the same reason.)
+ * path[0] == '\0' marks a free slot.
+ */
+struct xs_watch_rec {
+	char	path[XS_WATCH_PATH_MAX];
+	char	token[XS_WATCH_TOKEN_MAX];
+};
+static struct xs_watch_rec xs_watches[XS_WATCHES_MAX];
 
 /*
  * Wait until ready(arg) holds or the deadline passes (0: no bound, for
@@ -690,13 +705,142 @@ xs_transaction_run(int (*fn)(xs_transaction_t, void *), void *arg)
 	return (-EAGAIN);
 }
 
+/*
+ * Remember (path, token) for xs_resume(), or forget it (path NULL).
+ * Only a lost record is reported: that watch would not survive a resume.
+ */
+static void
+xs_watch_record(const char *path, const char *token)
+{
+	struct xs_watch_rec *w, *slot = NULL;
+	unsigned int i;
+
+	mtx_lock(&xs_lock);
+	for (i = 0; i < XS_WATCHES_MAX; i++) {
+		w = &xs_watches[i];
+		if (w->path[0] != '\0' && strcmp(w->token, token) == 0) {
+			w->path[0] = '\0';	/* replaced or removed */
+			slot = w;
+		} else if (w->path[0] == '\0' && slot == NULL)
+			slot = w;
+	}
+	if (path != NULL) {
+		if (slot == NULL || strlen(path) >= sizeof(slot->path) ||
+		    strlen(token) >= sizeof(slot->token))
+			printf("xenstore: watch %s (%s) will not be set again "
+			    "after a resume\n", path, token);
+		else {
+			strlcpy(slot->token, token, sizeof(slot->token));
+			strlcpy(slot->path, path, sizeof(slot->path));
+		}
+	}
+	mtx_unlock(&xs_lock);
+}
+
 int
 xs_watch(const char *path, const char *token)
 {
+	int err;
 
 	/* Both strings travel with their NULs: "path\0token\0". */
-	return (xs_request_ok(XS_WATCH, XST_NIL, path, token,
-	    strlen(token) + 1));
+	err = xs_request_ok(XS_WATCH, XST_NIL, path, token, strlen(token) + 1);
+	if (err == 0)
+		xs_watch_record(path, token);
+	return (err);
+}
+
+int
+xs_suspend(void)
+{
+	uint64_t deadline = xen_clock_now() + XS_REPLY_TIMEOUT_NS;
+	int err;
+
+	if ((err = xs_init()) != 0)
+		return (err);
+	/*
+	 * Take the ring as a request would, and keep it: whoever asks
+	 * for it until xs_resume() waits, within its own deadline.  No
+	 * request is then half done when the domain stops, which matters
+	 * after a restore: the new connection has no memory of it.
+	 */
+	mtx_lock(&xs_lock);
+	xs_ring_waiters++;
+	err = xs_wait(xs_ring_free, NULL, deadline, true);
+	xs_ring_waiters--;
+	if (err == 0)
+		xs_busy = true;
+	mtx_unlock(&xs_lock);
+	return (err != 0 ? -ETIMEDOUT : 0);
+}
+
+/* Attach to the ring of a restored domain; xs_lock held, ring ours. */
+static void
+xs_reattach(void)
+{
+	struct xenstore_domain_interface *intf = xs_intf;
+	XENSTORE_RING_IDX prod;
+	int err;
+
+	xs_evtchn = boot_info.store_evtchn;
+	xs_waitq.port = xs_evtchn;
+	if ((err = evtchn_wait_bind(&xs_waitq, intf)) != 0)
+		printf("xenstore: cannot bind event channel %u after resume "
+		    "(error %d)\n", xs_evtchn, err);
+	if ((READ_ONCE(intf->server_features) &
+	    XENSTORE_SERVER_FEATURE_RECONNECTION) != 0 &&
+	    xs_wait(xs_ring_connected, intf, xen_clock_now() +
+	    XS_CONNECT_TIMEOUT_NS, false) != 0)
+		printf("xenstore: ring still in reconnection after resume\n");
+	/*
+	 * The page came with us, indices and all.  Our requests were all
+	 * answered before the suspend (xs_suspend); what the old
+	 * xenstored had written and we had not read - watch events for
+	 * watches the new one does not have - is dropped, as Linux does.
+	 * rsp_prod is read once; rsp_cons is ours to write.
+	 */
+	prod = READ_ONCE(intf->rsp_prod);
+	if (prod != intf->rsp_cons) {
+		printf("xenstore: %u unread bytes dropped at resume\n",
+		    (unsigned int)(prod - intf->rsp_cons));
+		intf->rsp_cons = prod;
+	}
+	if (READ_ONCE(intf->req_cons) != intf->req_prod)
+		printf("xenstore: request ring not empty at resume "
+		    "(%u, %u)\n", intf->req_prod, READ_ONCE(intf->req_cons));
+	xs_reader_reset(&xs_rx);
+	xs_broken = false;
+}
+
+void
+xs_resume(bool new_domain)
+{
+	struct xs_watch_rec w;
+	unsigned int i;
+	int err;
+
+	mtx_lock(&xs_lock);
+	if (new_domain)
+		xs_reattach();
+	/* Let the waiting requesters in (this releases xs_lock). */
+	xs_request_end();
+	if (!new_domain)
+		return;
+	/*
+	 * Set every watch again.  xenstored fires each once at once, so
+	 * every watcher re-reads what it watches - which is what a driver
+	 * wants after a restore anyway.  The record is copied: xs_watch()
+	 * rewrites the slot.
+	 */
+	for (i = 0; i < XS_WATCHES_MAX; i++) {
+		mtx_lock(&xs_lock);
+		w = xs_watches[i];
+		mtx_unlock(&xs_lock);
+		if (w.path[0] == '\0')
+			continue;
+		if ((err = xs_watch(w.path, w.token)) != 0)
+			printf("xenstore: cannot set watch %s again after "
+			    "resume (error %d)\n", w.path, err);
+	}
 }
 
 /* The registered callback with this token, or NULL; xs_lock held. */
@@ -756,6 +900,7 @@ xs_unwatch(const char *path, const char *token)
 	mtx_lock(&xs_lock);
 	xs_callback_remove(token);
 	mtx_unlock(&xs_lock);
+	xs_watch_record(NULL, token);
 	err = xs_request_ok(XS_UNWATCH, XST_NIL, path, token,
 	    strlen(token) + 1);
 	/*

@@ -189,6 +189,21 @@ struct xs_stats {
 };
 
 /**
+ * @brief Before a suspend: wait until no request is on the ring and
+ *	keep it, so that none starts until xs_resume().
+ * @return 0, or -ETIMEDOUT when a request held the ring too long
+ */
+int	xs_suspend(void);
+
+/**
+ * @brief After a suspend: give the ring back.  With new_domain (a
+ *	restore), first bind the new xenstore port (boot_info.store_evtchn),
+ *	drop what the old connection left unread, then set every watch
+ *	again (each fires once at once, as when it was first set).
+ */
+void	xs_resume(bool new_domain);
+
+/**
  * @brief Copy the client's counters into *st.
  */
 void	xs_get_stats(struct xs_stats *st);

@@ -301,6 +301,23 @@ xencons_init(void)
  * only wakes nobody.  From then on a thread that waits sleeps.
  */
 void
+xencons_resume(void)
+{
+
+	if (ring == NULL)
+		return;
+	/*
+	 * The ring page is the same (same pfn); its port is the one the
+	 * toolstack made for the restored domain, in boot_info now.  Bytes
+	 * we wrote before the suspend and xenconsoled had not read are
+	 * still in the ring: the new connection reads them first.
+	 */
+	ring_evtchn = boot_info.console_evtchn;
+	xencons_waitq.port = ring_evtchn;
+	xencons_intr_init();
+}
+
+void
 xencons_intr_init(void)
 {
 	int error;

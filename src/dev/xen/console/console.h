@@ -22,4 +22,10 @@ void	xencons_init(void);
  */
 void	xencons_intr_init(void);
 
+/**
+ * @brief After a restore into a new domain (evtchn_resume() done): bind
+ *	the console's new port, boot_info.console_evtchn (control(4)).
+ */
+void	xencons_resume(void);
+
 #endif /* !_DEV_XEN_CONSOLE_H_ */
