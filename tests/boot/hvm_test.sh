@@ -26,7 +26,9 @@
 # every self-contained test runs), and a word that must reach the kernel.
 HVM_CMDLINE="marker=hvm-test"
 
-# The ISOs, one per guest of hvm.dom0, each with its command line.
+# The ISOs, one per guest of hvm.dom0, each with its command line.  An
+# HVM guest's xenbus devices include its boot CD (vbd/5632, hdc, served
+# by qemu's qdisk) and the keyboard qemu offers every HVM guest (vkbd/0).
 make_isos()
 {
 	local iso=build/XENHVM
@@ -35,7 +37,7 @@ make_isos()
 	tools/mkiso -o $iso/test-hgnt.iso $iso/kernel test=gnttab_dom0 &&
 	tools/mkiso -o $iso/test-hcon.iso $iso/kernel test=console &&
 	tools/mkiso -o $iso/test-hxb.iso $iso/kernel test=xenbus \
-	    xenbus=domutest/0,vbd/5632,vbd/51712,vif/0
+	    xenbus=domutest/0,vbd/5632,vbd/51712,vif/0,vkbd/0
 }
 
 # boot: the one Xen boot of this program (boot_once in boot.subr).
