@@ -60,9 +60,25 @@
  */
 static const start_info_t *start_info;
 
-/* The p2m list: p2m[pfn] is the mfn behind pfn, for pfn < p2m_entries. */
-static const xen_pfn_t *p2m;
+/*
+ * The p2m list: p2m[pfn] is the mfn behind pfn, for pfn < p2m_entries,
+ * or ARCH_NO_FRAME for a pfn with no memory behind it (beyond the boot
+ * memory, or given back by the balloon driver).  At first the list the
+ * domain builder left; physmem_p2m_extend() replaces it with our own,
+ * sized for the domain's maximum, when that is larger.
+ */
+static xen_pfn_t *p2m;
 static unsigned long p2m_entries;
+
+/*
+ * Every pfn below this has room in the direct map: an L1 table covers
+ * it, so it can be mapped with one entry write (physmem_set_room()).
+ * At least mapped_pages; larger when the domain may grow.
+ */
+static unsigned long room_pages;
+
+/* The domain's maximum, from XENMEM_maximum_reservation, capped. */
+static unsigned long max_pages;
 
 /* The largest mfn the M2P has an entry for (XENMEM_machphys_mapping). */
 static unsigned long m2p_max_mfn;
@@ -84,8 +100,11 @@ physmem_init(const start_info_t *si)
 {
 	struct xen_machphys_mapping m2p;
 
+	domid_t self = DOMID_SELF;
+	long max;
+
 	start_info = si;
-	p2m = (const xen_pfn_t *)si->mfn_list;
+	p2m = (xen_pfn_t *)si->mfn_list;
 	p2m_entries = si->nr_pages;
 
 	/*
@@ -97,6 +116,18 @@ physmem_init(const start_info_t *si)
 		panic("physmem: XENMEM_machphys_mapping failed; cannot "
 		    "bound the M2P table");
 	m2p_max_mfn = m2p.max_mfn;
+
+	/*
+	 * How far the domain may grow: the toolstack's maxmem (plus the
+	 * 1 MiB libxl adds), in pages.  start_info only gives what we
+	 * start with.  Room beyond the direct map's 512 MiB cannot be
+	 * used; a refusal means no growth, not a failed boot.
+	 */
+	max = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &self);
+	max_pages = max > (long)si->nr_pages ? (unsigned long)max :
+	    si->nr_pages;
+	if (max_pages > DIRECT_MAP_PAGES)
+		max_pages = DIRECT_MAP_PAGES;
 
 	/*
 	 * The bootstrap elements, in the order of the start-of-day comment
@@ -114,6 +145,49 @@ physmem_init(const start_info_t *si)
 	 * (a 4 MiB boundary at least 512 KiB further on).
 	 */
 	mapped_pages = bootstrap_end;
+	room_pages = bootstrap_end;
+}
+
+unsigned long
+physmem_max_pages(void)
+{
+
+	return (max_pages);
+}
+
+void
+physmem_set_room(unsigned long npages)
+{
+
+	room_pages = npages > mapped_pages ? npages : mapped_pages;
+}
+
+void
+physmem_p2m_extend(void)
+{
+	xen_pfn_t *new;
+	unsigned long pfn, npages, i;
+
+	if (room_pages <= p2m_entries)
+		return;
+	/*
+	 * Xen's list has one entry per boot page; a pfn beyond needs a slot
+	 * before it can be populated.  Take the pages for a list of
+	 * room_pages entries from the bottom of the free pages (mapped,
+	 * writable), consecutive so that the list is one array, copy the
+	 * boot entries and mark the rest "no memory".  The builder's list
+	 * stays where it is, unused (a kernel that supports save/restore
+	 * would also publish the new list's frames in shared_info's
+	 * pfn_to_mfn_frame_list_list for the toolstack).
+	 */
+	npages = (room_pages * sizeof(xen_pfn_t) + PAGE_SIZE - 1) / PAGE_SIZE;
+	new = arch_pfn_to_virt(physmem_steal_page());
+	for (i = 1; i < npages; i++)
+		(void)physmem_steal_page();
+	for (pfn = 0; pfn < room_pages; pfn++)
+		new[pfn] = pfn < p2m_entries ? p2m[pfn] : ARCH_NO_FRAME;
+	p2m = new;
+	p2m_entries = room_pages;
 }
 
 unsigned long
@@ -151,7 +225,7 @@ void *
 arch_pfn_to_virt(unsigned long pfn)
 {
 
-	if (pfn >= mapped_pages)
+	if (pfn >= room_pages)
 		return (NULL);
 	return ((void *)(KERNBASE + pfn * PAGE_SIZE));
 }
@@ -161,7 +235,7 @@ arch_virt_to_pfn(const void *va)
 {
 	uintptr_t a = (uintptr_t)va;
 
-	if (a < KERNBASE || a - KERNBASE >= mapped_pages * PAGE_SIZE)
+	if (a < KERNBASE || a - KERNBASE >= room_pages * PAGE_SIZE)
 		return (ARCH_NO_FRAME);
 	return ((a - KERNBASE) / PAGE_SIZE);
 }
@@ -189,6 +263,23 @@ physmem_set_mapped(unsigned long npages)
 {
 
 	mapped_pages = npages;
+	if (room_pages < npages)
+		room_pages = npages;
+}
+
+int
+physmem_p2m_set(unsigned long pfn, xen_pfn_t mfn)
+{
+
+	/*
+	 * Only the page allocator's pages come and go: never the image,
+	 * the bootstrap region or the direct map's own tables, below
+	 * free_pfn.
+	 */
+	if (!allocator_started || pfn < free_pfn || pfn >= p2m_entries)
+		return (-1);
+	p2m[pfn] = mfn;
+	return (0);
 }
 
 unsigned long
@@ -205,6 +296,13 @@ arch_nr_pages(void)
 {
 
 	return (mapped_pages);
+}
+
+unsigned long
+arch_max_pages(void)
+{
+
+	return (room_pages);
 }
 
 /* True if the page-aligned address va lies in the bootstrap region. */

@@ -62,6 +62,34 @@ unsigned long	physmem_steal_page(void);
 void	physmem_set_mapped(unsigned long npages);
 
 /**
+ * @brief The most pages the domain may have (its maximum reservation
+ *	when it booted, capped at DIRECT_MAP_PAGES): how far
+ *	pmap_bootstrap() hooks L1 tables, empty beyond nr_pages.
+ */
+unsigned long	physmem_max_pages(void);
+
+/**
+ * @brief Record that pfns below npages have an L1 table in the direct
+ *	map (mapped or not), so arch_pfn_to_virt() gives them an address.
+ */
+void	physmem_set_room(unsigned long npages);
+
+/**
+ * @brief Replace the domain builder's p2m list, when the direct map has
+ *	room for more pages than it lists, with a list covering the room
+ *	(new slots ARCH_NO_FRAME).  Called once at the end of
+ *	pmap_bootstrap(), while pages may still be stolen.
+ */
+void	physmem_p2m_extend(void);
+
+/**
+ * @brief Set the p2m slot of pfn (ARCH_NO_FRAME: no memory behind it),
+ *	for the balloon hooks in src/i386/balloon_machdep.c.
+ * @return 0, or -1 for a pfn the page allocator does not own
+ */
+int	physmem_p2m_set(unsigned long pfn, xen_pfn_t mfn);
+
+/**
  * @brief Extend Xen's bootstrap mapping to a direct map of every page
  *	(up to DIRECT_MAP_PAGES), building and hooking the missing L1
  *	tables.  Called once from i386_pv_start(), after physmem_init().
