@@ -40,6 +40,7 @@
 #include "i386/pv.h"
 #include "kern/arch.h"
 #include "kern/libkern.h"
+#include "kern/vm_page.h"
 #include "xen/hypercall.h"
 
 /*
@@ -61,24 +62,18 @@
 static const start_info_t *start_info;
 
 /*
- * The p2m list: p2m[pfn] is the mfn behind pfn, for pfn < p2m_entries,
- * or ARCH_NO_FRAME for a pfn with no memory behind it (beyond the boot
- * memory, or given back by the balloon driver).  At first the list the
- * domain builder left; physmem_p2m_extend() replaces it with our own,
- * sized for the domain's maximum, when that is larger.
+ * The p2m: the mfn behind each pfn, ARCH_NO_FRAME for a pfn with no
+ * memory behind it (given back by the balloon driver, or beyond the
+ * boot memory).  For pfn < p2m_boot it is the list the domain builder
+ * left, p2m[pfn]: one entry per boot page, in the bootstrap region,
+ * writable.  Beyond, once physmem_grow() made room, p2m_ext[pfn /
+ * P2M_PER_PAGE] is a page of entries taken from the page allocator:
+ * a two-level array, so that growing never needs contiguous pages.
  */
+#define	P2M_PER_PAGE	(PAGE_SIZE / sizeof(xen_pfn_t))
 static xen_pfn_t *p2m;
-static unsigned long p2m_entries;
-
-/*
- * Every pfn below this has room in the direct map: an L1 table covers
- * it, so it can be mapped with one entry write (physmem_set_room()).
- * At least mapped_pages; larger when the domain may grow.
- */
-static unsigned long room_pages;
-
-/* The domain's maximum, from XENMEM_maximum_reservation, capped. */
-static unsigned long max_pages;
+static unsigned long p2m_boot, p2m_entries;
+static xen_pfn_t *p2m_ext[DIRECT_MAP_PAGES / P2M_PER_PAGE];
 
 /* The largest mfn the M2P has an entry for (XENMEM_machphys_mapping). */
 static unsigned long m2p_max_mfn;
@@ -100,12 +95,10 @@ physmem_init(const start_info_t *si)
 {
 	struct xen_machphys_mapping m2p;
 
-	domid_t self = DOMID_SELF;
-	long max;
-
 	start_info = si;
 	p2m = (xen_pfn_t *)si->mfn_list;
 	p2m_entries = si->nr_pages;
+	p2m_boot = p2m_entries;
 
 	/*
 	 * The M2P area is 16 MiB of virtual space, room for 4M entries,
@@ -116,18 +109,6 @@ physmem_init(const start_info_t *si)
 		panic("physmem: XENMEM_machphys_mapping failed; cannot "
 		    "bound the M2P table");
 	m2p_max_mfn = m2p.max_mfn;
-
-	/*
-	 * How far the domain may grow: the toolstack's maxmem (plus the
-	 * 1 MiB libxl adds), in pages.  start_info only gives what we
-	 * start with.  Room beyond the direct map's 512 MiB cannot be
-	 * used; a refusal means no growth, not a failed boot.
-	 */
-	max = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &self);
-	max_pages = max > (long)si->nr_pages ? (unsigned long)max :
-	    si->nr_pages;
-	if (max_pages > DIRECT_MAP_PAGES)
-		max_pages = DIRECT_MAP_PAGES;
 
 	/*
 	 * The bootstrap elements, in the order of the start-of-day comment
@@ -145,49 +126,16 @@ physmem_init(const start_info_t *si)
 	 * (a 4 MiB boundary at least 512 KiB further on).
 	 */
 	mapped_pages = bootstrap_end;
-	room_pages = bootstrap_end;
 }
 
-unsigned long
-physmem_max_pages(void)
+/* The p2m slot of pfn < p2m_entries. */
+static xen_pfn_t *
+p2m_slot(unsigned long pfn)
 {
 
-	return (max_pages);
-}
-
-void
-physmem_set_room(unsigned long npages)
-{
-
-	room_pages = npages > mapped_pages ? npages : mapped_pages;
-}
-
-void
-physmem_p2m_extend(void)
-{
-	xen_pfn_t *new;
-	unsigned long pfn, npages, i;
-
-	if (room_pages <= p2m_entries)
-		return;
-	/*
-	 * Xen's list has one entry per boot page; a pfn beyond needs a slot
-	 * before it can be populated.  Take the pages for a list of
-	 * room_pages entries from the bottom of the free pages (mapped,
-	 * writable), consecutive so that the list is one array, copy the
-	 * boot entries and mark the rest "no memory".  The builder's list
-	 * stays where it is, unused (a kernel that supports save/restore
-	 * would also publish the new list's frames in shared_info's
-	 * pfn_to_mfn_frame_list_list for the toolstack).
-	 */
-	npages = (room_pages * sizeof(xen_pfn_t) + PAGE_SIZE - 1) / PAGE_SIZE;
-	new = arch_pfn_to_virt(physmem_steal_page());
-	for (i = 1; i < npages; i++)
-		(void)physmem_steal_page();
-	for (pfn = 0; pfn < room_pages; pfn++)
-		new[pfn] = pfn < p2m_entries ? p2m[pfn] : ARCH_NO_FRAME;
-	p2m = new;
-	p2m_entries = room_pages;
+	if (pfn < p2m_boot)
+		return (&p2m[pfn]);
+	return (&p2m_ext[pfn / P2M_PER_PAGE][pfn % P2M_PER_PAGE]);
 }
 
 unsigned long
@@ -203,7 +151,7 @@ pv_mfn_to_pfn(xen_pfn_t mfn)
 	 * its own domain (or garbage); only our p2m can confirm the frame
 	 * is ours, by mapping that pfn back to the same mfn.
 	 */
-	if (pfn >= p2m_entries || p2m[pfn] != mfn)
+	if (pfn >= p2m_entries || *p2m_slot(pfn) != mfn)
 		return (ARCH_NO_FRAME);
 	return (pfn);
 }
@@ -218,14 +166,14 @@ arch_pfn_to_mfn(unsigned long pfn)
 	 */
 	if (pfn >= p2m_entries)
 		return (ARCH_NO_FRAME);
-	return (p2m[pfn]);
+	return (*p2m_slot(pfn));
 }
 
 void *
 arch_pfn_to_virt(unsigned long pfn)
 {
 
-	if (pfn >= room_pages)
+	if (pfn >= p2m_entries && pfn >= mapped_pages)
 		return (NULL);
 	return ((void *)(KERNBASE + pfn * PAGE_SIZE));
 }
@@ -235,7 +183,8 @@ arch_virt_to_pfn(const void *va)
 {
 	uintptr_t a = (uintptr_t)va;
 
-	if (a < KERNBASE || a - KERNBASE >= room_pages * PAGE_SIZE)
+	if (a < KERNBASE || (a - KERNBASE >= mapped_pages * PAGE_SIZE &&
+	    a - KERNBASE >= p2m_entries * PAGE_SIZE))
 		return (ARCH_NO_FRAME);
 	return ((a - KERNBASE) / PAGE_SIZE);
 }
@@ -263,23 +212,6 @@ physmem_set_mapped(unsigned long npages)
 {
 
 	mapped_pages = npages;
-	if (room_pages < npages)
-		room_pages = npages;
-}
-
-int
-physmem_p2m_set(unsigned long pfn, xen_pfn_t mfn)
-{
-
-	/*
-	 * Only the page allocator's pages come and go: never the image,
-	 * the bootstrap region or the direct map's own tables, below
-	 * free_pfn.
-	 */
-	if (!allocator_started || pfn < free_pfn || pfn >= p2m_entries)
-		return (-1);
-	p2m[pfn] = mfn;
-	return (0);
 }
 
 unsigned long
@@ -302,7 +234,46 @@ unsigned long
 arch_max_pages(void)
 {
 
-	return (room_pages);
+	return (p2m_entries > mapped_pages ? p2m_entries : mapped_pages);
+}
+
+/*
+ * Room for pfns up to npages: the direct map's L1 tables (pmap.c) and
+ * p2m pages, all from the page allocator, so this runs after
+ * vm_page_init() - when the balloon driver starts and has learnt the
+ * domain's maximum from xenstore (memory/static-max).  At boot only
+ * start_info's nr_pages is known: libxl sets the domain's maximum
+ * reservation to the boot memory plus 1 MiB and raises it only on
+ * `xl mem-set`, so XENMEM_maximum_reservation cannot tell the maxmem
+ * of xl.cfg either.
+ */
+unsigned long
+arch_grow_room(unsigned long npages)
+{
+	unsigned long k;
+	xen_pfn_t *page;
+
+	if (npages > DIRECT_MAP_PAGES)
+		npages = DIRECT_MAP_PAGES;
+	if (npages <= arch_max_pages())
+		return (arch_max_pages());
+	/* The p2m pages first: a pfn with a mapping must have a slot. */
+	for (k = p2m_boot / P2M_PER_PAGE; k * P2M_PER_PAGE < npages; k++) {
+		if (p2m_ext[k] != NULL || (k + 1) * P2M_PER_PAGE <= p2m_boot)
+			continue;
+		if ((page = vm_page_alloc()) == NULL)
+			break;
+		/* All ones: ARCH_NO_FRAME, "no memory behind this pfn". */
+		memset(page, 0xff, PAGE_SIZE);
+		p2m_ext[k] = page;
+	}
+	if (k * P2M_PER_PAGE < npages)
+		npages = k * P2M_PER_PAGE;
+	/* Then the L1 tables; the room ends where they do. */
+	npages = pmap_direct_map_grow(npages);
+	if (npages > p2m_entries)
+		p2m_entries = npages;
+	return (arch_max_pages());
 }
 
 /* True if the page-aligned address va lies in the bootstrap region. */
@@ -312,6 +283,21 @@ in_bootstrap(unsigned long va)
 
 	return (va >= KERNBASE && va % PAGE_SIZE == 0 &&
 	    (va - KERNBASE) / PAGE_SIZE < bootstrap_end);
+}
+
+int
+physmem_p2m_set(unsigned long pfn, xen_pfn_t mfn)
+{
+
+	/*
+	 * Only the page allocator's pages come and go: never the image,
+	 * the bootstrap region or the direct map's own tables, below
+	 * free_pfn.
+	 */
+	if (!allocator_started || pfn < free_pfn || pfn >= p2m_entries)
+		return (-1);
+	*p2m_slot(pfn) = mfn;
+	return (0);
 }
 
 int

@@ -300,7 +300,7 @@ pmap_bootstrap(const start_info_t *si)
 	struct mmu_batch batch = {
 	    .req = req, .room = sizeof(req) / sizeof(req[0])
 	};
-	unsigned long l2_pfn, chunk, target, room, l1_pfn;
+	unsigned long l2_pfn, chunk, target, l1_pfn;
 	unsigned int n, hooked, done;
 	uint64_t start;
 	long rc;
@@ -330,15 +330,6 @@ pmap_bootstrap(const start_info_t *si)
 		continue;
 	target = si->nr_pages < DIRECT_MAP_PAGES ? si->nr_pages :
 	    DIRECT_MAP_PAGES;
-	/*
-	 * The L1 tables go on up to the domain's maximum (room), so that a
-	 * page the balloon driver populates later needs only its entry;
-	 * entries beyond target stay empty (l1_fill_direct()).  A NATIVE
-	 * kernel learns hot-added memory from ACPI and builds its tables
-	 * then; a PV kernel can do it up front for the price of one L1
-	 * per 2 MiB.
-	 */
-	room = physmem_max_pages() > target ? physmem_max_pages() : target;
 	direct_map_stats.bootstrap_pages = chunk * NPTEPG;
 	physmem_set_mapped(chunk * NPTEPG < target ? chunk * NPTEPG : target);
 
@@ -349,9 +340,9 @@ pmap_bootstrap(const start_info_t *si)
 	 * just added.  After each batch the new pages become usable.
 	 */
 	start = rdtsc();
-	while (chunk * NPTEPG < room) {
+	while (chunk * NPTEPG < target) {
 		batch.count = 0;
-		for (n = 0; n < HOOK_BATCH && (chunk + n) * NPTEPG < room;
+		for (n = 0; n < HOOK_BATCH && (chunk + n) * NPTEPG < target;
 		    n++) {
 			l1_pfn = physmem_steal_page();
 			l1_fill_direct(l1_pfn, chunk + n, target);
@@ -375,7 +366,6 @@ pmap_bootstrap(const start_info_t *si)
 		chunk += hooked;
 		physmem_set_mapped(chunk * NPTEPG < target ? chunk * NPTEPG :
 		    target);
-		physmem_set_room(chunk * NPTEPG < room ? chunk * NPTEPG : room);
 		direct_map_stats.l1_tables += hooked;
 		direct_map_stats.batches++;
 		if (rc != 0 || hooked < n) {
@@ -387,8 +377,6 @@ pmap_bootstrap(const start_info_t *si)
 		}
 	}
 	direct_map_stats.nanoseconds = tsc_to_ns(rdtsc() - start);
-	/* The p2m needs a slot for every pfn that now has room. */
-	physmem_p2m_extend();
 }
 
 void
@@ -460,6 +448,22 @@ window_grow(unsigned int l2_index)
 		panic("pmap: hooking an L1 for the window: L2 slot %u still "
 		    "empty after %u requests", l2_index, batch.count);
 	return (0);
+}
+
+unsigned long
+pmap_direct_map_grow(unsigned long npages)
+{
+	unsigned long slot;
+
+	/*
+	 * Slot by slot, up to the one holding the last pfn: the boot
+	 * direct map's last L1 may already cover some of them (its
+	 * entries past nr_pages are empty).  Each slot costs one page.
+	 */
+	for (slot = 0; slot * NPTEPG < npages; slot++)
+		if (!l2_slot_hooked(slot) && window_grow((unsigned int)slot) != 0)
+			return (slot * NPTEPG);
+	return (npages);
 }
 
 void

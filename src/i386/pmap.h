@@ -62,32 +62,21 @@ unsigned long	physmem_steal_page(void);
 void	physmem_set_mapped(unsigned long npages);
 
 /**
- * @brief The most pages the domain may have (its maximum reservation
- *	when it booted, capped at DIRECT_MAP_PAGES): how far
- *	pmap_bootstrap() hooks L1 tables, empty beyond nr_pages.
- */
-unsigned long	physmem_max_pages(void);
-
-/**
- * @brief Record that pfns below npages have an L1 table in the direct
- *	map (mapped or not), so arch_pfn_to_virt() gives them an address.
- */
-void	physmem_set_room(unsigned long npages);
-
-/**
- * @brief Replace the domain builder's p2m list, when the direct map has
- *	room for more pages than it lists, with a list covering the room
- *	(new slots ARCH_NO_FRAME).  Called once at the end of
- *	pmap_bootstrap(), while pages may still be stolen.
- */
-void	physmem_p2m_extend(void);
-
-/**
  * @brief Set the p2m slot of pfn (ARCH_NO_FRAME: no memory behind it),
  *	for the balloon hooks in src/i386/balloon_machdep.c.
- * @return 0, or -1 for a pfn the page allocator does not own
+ * @return 0, or -1 for a pfn the page allocator does not own or
+ *	without a slot
  */
 int	physmem_p2m_set(unsigned long pfn, xen_pfn_t mfn);
+
+/**
+ * @brief Give every pfn below npages an L1 table in the direct map
+ *	(empty: no page mapped), hooking zeroed tables from the page
+ *	allocator as pmap_enter() does for the window.
+ * @return how far the direct map now has room (npages, or less when
+ *	the allocator ran out)
+ */
+unsigned long	pmap_direct_map_grow(unsigned long npages);
 
 /**
  * @brief Extend Xen's bootstrap mapping to a direct map of every page

@@ -163,27 +163,35 @@ arch_virt_to_frame(const void *va)
 /*
  * Memory that comes and goes (the balloon driver, src/dev/xen/balloon).
  * A domain may be given more memory than it started with, up to a
- * maximum the toolstack set (maxmem= in xl.cfg), and asked to give
- * some back.  The pfns from arch_nr_pages() up to arch_max_pages() have
- * room reserved - a direct-map address, a p2m slot - but no memory
- * behind them at first; the balloon driver asks Xen for frames to put
- * there and gives frames back from free pages.  Around each hypercall
- * the architecture makes the page disappear from, or appear in, the
- * kernel's view of memory with these two hooks.
+ * maximum the toolstack set (maxmem= in xl.cfg, published as
+ * memory/static-max), and asked to give some back.  The pfns from
+ * arch_nr_pages() up to arch_max_pages() have room - a direct-map
+ * address, a p2m slot - but no memory behind them at first; the
+ * balloon driver asks Xen for frames to put there and gives frames
+ * back from free pages.  Around each hypercall the architecture makes
+ * the page disappear from, or appear in, the kernel's view of memory
+ * with arch_page_release() and arch_page_populate().
  */
 
 /**
- * @brief How many pfns have room reserved: every pfn below this has a
- *	direct-map address (pages beyond arch_nr_pages() are not mapped
- *	until arch_page_populate()).
- *
- * PV: the domain's maximum reservation (XENMEM_maximum_reservation at
- * boot), capped at 512 MiB of direct map; the kernel hooks empty L1
- * tables and sizes its own p2m array for it.  HVM: the maximum as
- * well, the page tables covering it; pfns above the boot memory map's
- * RAM are simply unpopulated gfns.
+ * @brief How many pfns have room: every pfn below this has a direct-map
+ *	address (pages from arch_nr_pages() up are not mapped until
+ *	arch_page_populate()).  arch_nr_pages() until arch_grow_room().
  */
 unsigned long	arch_max_pages(void);
+
+/**
+ * @brief Make room for pfns up to npages, the domain's maximum; called
+ *	by the balloon driver once, after the page allocator started.
+ *
+ * PV: hook empty L1 tables for the direct map beyond the boot memory
+ * and add p2m pages (entries "no frame"), all from the page allocator;
+ * capped at the direct map's 512 MiB.  HVM: page-table room for the
+ * gfns above the boot RAM, which Xen leaves unpopulated.
+ * @return the new arch_max_pages(), less than npages when the cap or
+ *	the allocator stopped it
+ */
+unsigned long	arch_grow_room(unsigned long npages);
 
 /**
  * @brief Make page pfn disappear from the kernel before its frame is

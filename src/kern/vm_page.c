@@ -48,10 +48,11 @@ static struct free_page *free_list;
 static size_t free_count;
 
 /*
- * The pages we may manage: pfns first_pfn .. end_pfn - 1 (end_pfn is
- * arch_max_pages()); total_count of them have memory and are ours now.
+ * The pages we may manage: pfns first_pfn up to arch_max_pages() (which
+ * grows when the balloon driver makes room); total_count of them have
+ * memory and are ours now.
  */
-static unsigned long first_pfn, end_pfn;
+static unsigned long first_pfn;
 static size_t total_count;
 
 /* The tag a free page at p carries. */
@@ -70,7 +71,7 @@ vm_page_managed(const void *va)
 
 	pfn = arch_virt_to_pfn(va);
 	return ((uintptr_t)va % VM_PAGE_SIZE == 0 && pfn != ARCH_NO_FRAME &&
-	    pfn >= first_pfn && pfn < end_pfn);
+	    pfn >= first_pfn && pfn < arch_max_pages());
 }
 
 /* Put page p at the head of the free list. */
@@ -90,7 +91,6 @@ vm_page_init(void)
 	unsigned long pfn;
 
 	first_pfn = arch_first_free_pfn();
-	end_pfn = arch_max_pages();
 	/*
 	 * Push from the top down, so that the list starts at the lowest
 	 * page and the first allocations are near the kernel.  This touches

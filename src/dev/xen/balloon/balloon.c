@@ -503,7 +503,7 @@ int
 balloon_init(void)
 {
 	domid_t self = DOMID_SELF;
-	unsigned long max, pfn, i, nmap;
+	unsigned long max, pfn, i, nmap, kb;
 	long cur;
 	struct thread *td;
 	int err;
@@ -517,6 +517,22 @@ balloon_init(void)
 	cur = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
 	if (cur <= 0)
 		return (-ENXIO);
+	/*
+	 * How far we may grow: maxmem from xl.cfg, which libxl publishes
+	 * as memory/static-max (KiB).  Xen's maximum reservation will not
+	 * do: libxl sets it to the boot memory + 1 MiB and raises it on
+	 * each `xl mem-set`.  Take the larger of the two, and let the
+	 * architecture make room for it (it may stop short: logged).
+	 */
+	max = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &self) > 0 ?
+	    (unsigned long)HYPERVISOR_memory_op(XENMEM_maximum_reservation,
+	    &self) : 0;
+	if (xs_read_uint(XST_NIL, "memory/static-max", 0xffffffffUL,
+	    &kb) == 0 && kb / 4 > max)
+		max = kb / 4;
+	if (arch_grow_room(max) < max)
+		printf("balloon: room for %lu pages only, of the %lu the "
+		    "domain may have\n", arch_max_pages(), max);
 	max = arch_max_pages();
 	nmap = (max + MAP_BITS_PER_PAGE - 1) / MAP_BITS_PER_PAGE;
 	if (nmap > MAP_PAGES_MAX)
