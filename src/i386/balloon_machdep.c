@@ -48,8 +48,9 @@ arch_page_release(unsigned long pfn, xen_pfn_t *frame)
 {
 	void *va = arch_pfn_to_virt(pfn);
 	xen_pfn_t mfn = arch_pfn_to_mfn(pfn);
-	long rc;
+	long rc = -XEN_ENOSYS;
 
+	*frame = ARCH_NO_FRAME;
 	if (va == NULL || mfn == ARCH_NO_FRAME)
 		return (-XEN_EINVAL);
 	/* LAB balloon: BEGIN */
@@ -78,17 +79,15 @@ arch_page_release(unsigned long pfn, xen_pfn_t *frame)
 	}
 	*frame = mfn;
 	/* LAB balloon: END */
-	return (0);
+	return ((int)rc);
 }
 
 int
 arch_page_populate(unsigned long pfn, xen_pfn_t frame)
 {
 	void *va = arch_pfn_to_virt(pfn);
-	mmu_update_t req[2];
-	unsigned int done = 0;
 	uint64_t pte_ma;
-	long rc;
+	long rc = -XEN_ENOSYS;
 
 	/*
 	 * The pfn must have room and no frame yet (a populate over a
@@ -96,9 +95,13 @@ arch_page_populate(unsigned long pfn, xen_pfn_t frame)
 	 * the M2P can hold; Xen checks that the frame is ours.
 	 */
 	pte_ma = va == NULL ? 0 : pmap_pte_machine_address((uintptr_t)va);
-	if (va == NULL || pte_ma == 0 || arch_pfn_to_mfn(pfn) != ARCH_NO_FRAME)
+	if (va == NULL || pte_ma == 0 || frame == ARCH_NO_FRAME ||
+	    arch_pfn_to_mfn(pfn) != ARCH_NO_FRAME)
 		return (-XEN_EINVAL);
 	/* LAB balloon: BEGIN */
+	mmu_update_t req[2];
+	unsigned int done = 0;
+
 	/*
 	 * 1. The p2m first: from now on the kernel converts pfn to the new
 	 * frame, and pv_mfn_to_pfn() recognises the frame as ours.
