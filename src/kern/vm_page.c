@@ -102,8 +102,9 @@ vm_page_init(void)
 	total_count = free_count;
 }
 
-void *
-vm_page_alloc(void)
+/* Take the head of the free list, or NULL; who names the caller. */
+static struct free_page *
+free_list_pop(const char *who)
 {
 	struct free_page *p = free_list;
 
@@ -115,12 +116,21 @@ vm_page_alloc(void)
 	 */
 	if (p->tag != free_tag(p) ||
 	    (p->next != NULL && !vm_page_managed(p->next)))
-		panic("vm_page_alloc: free page %p was overwritten (tag 0x%lx, "
-		    "next %p): written after vm_page_free?", (void *)p,
+		panic("%s: free page %p was overwritten (tag 0x%lx, "
+		    "next %p): written after vm_page_free?", who, (void *)p,
 		    (unsigned long)p->tag, (void *)p->next);
 	free_list = p->next;
 	free_count--;
-	memset(p, 0, VM_PAGE_SIZE);
+	return (p);
+}
+
+void *
+vm_page_alloc(void)
+{
+	struct free_page *p = free_list_pop("vm_page_alloc");
+
+	if (p != NULL)
+		memset(p, 0, VM_PAGE_SIZE);
 	return (p);
 }
 
@@ -166,18 +176,10 @@ vm_page_total_count(void)
 void *
 vm_page_withdraw(void)
 {
-	struct free_page *p = free_list;
+	struct free_page *p = free_list_pop("vm_page_withdraw");
 
 	if (p == NULL)
 		return (NULL);
-	/* The same check as vm_page_alloc(): never follow a bad pointer. */
-	if (p->tag != free_tag(p) ||
-	    (p->next != NULL && !vm_page_managed(p->next)))
-		panic("vm_page_withdraw: free page %p was overwritten (tag "
-		    "0x%lx, next %p)", (void *)p, (unsigned long)p->tag,
-		    (void *)p->next);
-	free_list = p->next;
-	free_count--;
 	total_count--;
 	/*
 	 * Not zeroed: its frame goes back to Xen, which scrubs frames

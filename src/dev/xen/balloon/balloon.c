@@ -183,13 +183,35 @@ settled(void)
 }
 
 /*
+ * One reservation hypercall on n single-page extents (order 0) of our
+ * own domain: op XENMEM_decrease_reservation or XENMEM_populate_physmap.
+ * Xen answers how many extents it handled, in order; an error counts as
+ * none, and a count beyond the request is never trusted.
+ */
+static unsigned long
+reservation_op(unsigned int op, xen_pfn_t *frames, unsigned long n)
+{
+	struct xen_memory_reservation r;
+	long done;
+
+	memset(&r, 0, sizeof(r));
+	set_xen_guest_handle(r.extent_start, frames);
+	r.nr_extents = n;
+	r.extent_order = 0;
+	r.domid = DOMID_SELF;
+	done = HYPERVISOR_memory_op(op, &r);
+	if (done < 0)
+		return (0);
+	return ((unsigned long)done > n ? n : (unsigned long)done);
+}
+
+/*
  * Give back up to want pages in one batch.  Returns how many went,
  * 0 when no page could (bl.stuck says why).
  */
 static unsigned long
 give_back(unsigned long want)
 {
-	struct xen_memory_reservation r;
 	unsigned long n, i, pfn;
 	void *va;
 	long done;
@@ -222,16 +244,8 @@ give_back(unsigned long want)
 	 * frames are machine frames for PV, gfns for HVM; Xen knows which
 	 * by the domain's paging mode.)
 	 */
-	memset(&r, 0, sizeof(r));
-	set_xen_guest_handle(r.extent_start, batch_frame);
-	r.nr_extents = n;
-	r.extent_order = 0;
-	r.domid = DOMID_SELF;
-	done = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r);
-	if (done < 0)
-		done = 0;
-	if ((unsigned long)done > n)
-		done = (long)n;	/* never trust a count beyond the request */
+	done = (long)reservation_op(XENMEM_decrease_reservation, batch_frame,
+	    n);
 	for (i = 0; i < (unsigned long)done; i++)
 		absent_set(batch_pfn[i], 1);
 	for (i = (unsigned long)done; i < n; i++) {
@@ -257,7 +271,6 @@ give_back(unsigned long want)
 static unsigned long
 take_back(unsigned long want)
 {
-	struct xen_memory_reservation r;
 	unsigned long n, i, pfn;
 	long done;
 	int err;
@@ -279,16 +292,7 @@ take_back(unsigned long want)
 	 * frame of each, in place.  Xen may give fewer (its free memory,
 	 * or our maximum reservation, ran out).
 	 */
-	memset(&r, 0, sizeof(r));
-	set_xen_guest_handle(r.extent_start, batch_frame);
-	r.nr_extents = n;
-	r.extent_order = 0;
-	r.domid = DOMID_SELF;
-	done = HYPERVISOR_memory_op(XENMEM_populate_physmap, &r);
-	if (done < 0)
-		done = 0;
-	if ((unsigned long)done > n)
-		done = (long)n;
+	done = (long)reservation_op(XENMEM_populate_physmap, batch_frame, n);
 	/* 3-4. Make each new page the kernel's, then free memory. */
 	for (i = 0; i < (unsigned long)done; i++) {
 		err = arch_page_populate(batch_pfn[i], batch_frame[i]);
@@ -301,10 +305,8 @@ take_back(unsigned long want)
 			    "returned\n", (unsigned long)batch_frame[i],
 			    batch_pfn[i], err);
 			absent_set(batch_pfn[i], 1);
-			set_xen_guest_handle(r.extent_start, &batch_frame[i]);
-			r.nr_extents = 1;
-			(void)HYPERVISOR_memory_op(XENMEM_decrease_reservation,
-			    &r);
+			(void)reservation_op(XENMEM_decrease_reservation,
+			    &batch_frame[i], 1);
 			bl.stuck = BALLOON_XEN_REFUSED;
 			return (i);
 		}
