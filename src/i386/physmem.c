@@ -75,6 +75,12 @@ static xen_pfn_t *p2m;
 static unsigned long p2m_boot, p2m_entries;
 static xen_pfn_t *p2m_ext[DIRECT_MAP_PAGES / P2M_PER_PAGE];
 
+/*
+ * Pfns below this have an L1 table in the direct map, mapped or not:
+ * 0 until arch_grow_room() makes room beyond the boot memory.
+ */
+static unsigned long room_pages;
+
 /* The largest mfn the M2P has an entry for (XENMEM_machphys_mapping). */
 static unsigned long m2p_max_mfn;
 
@@ -173,7 +179,7 @@ void *
 arch_pfn_to_virt(unsigned long pfn)
 {
 
-	if (pfn >= p2m_entries && pfn >= mapped_pages)
+	if (pfn >= arch_max_pages())
 		return (NULL);
 	return ((void *)(KERNBASE + pfn * PAGE_SIZE));
 }
@@ -183,8 +189,7 @@ arch_virt_to_pfn(const void *va)
 {
 	uintptr_t a = (uintptr_t)va;
 
-	if (a < KERNBASE || (a - KERNBASE >= mapped_pages * PAGE_SIZE &&
-	    a - KERNBASE >= p2m_entries * PAGE_SIZE))
+	if (a < KERNBASE || a - KERNBASE >= arch_max_pages() * PAGE_SIZE)
 		return (ARCH_NO_FRAME);
 	return ((a - KERNBASE) / PAGE_SIZE);
 }
@@ -234,7 +239,7 @@ unsigned long
 arch_max_pages(void)
 {
 
-	return (p2m_entries > mapped_pages ? p2m_entries : mapped_pages);
+	return (room_pages > mapped_pages ? room_pages : mapped_pages);
 }
 
 /*
@@ -255,7 +260,12 @@ arch_grow_room(unsigned long npages)
 
 	if (npages > DIRECT_MAP_PAGES)
 		npages = DIRECT_MAP_PAGES;
-	if (npages <= arch_max_pages())
+	/*
+	 * Only a domain whose boot memory is all mapped grows: above 512
+	 * MiB, or when pmap_bootstrap() stopped short, pfns with frames but
+	 * no mapping lie where the room would go.
+	 */
+	if (npages <= arch_max_pages() || mapped_pages < p2m_boot)
 		return (arch_max_pages());
 	/* The p2m pages first: a pfn with a mapping must have a slot. */
 	for (k = p2m_boot / P2M_PER_PAGE; k * P2M_PER_PAGE < npages; k++) {
@@ -273,6 +283,7 @@ arch_grow_room(unsigned long npages)
 	npages = pmap_direct_map_grow(npages);
 	if (npages > p2m_entries)
 		p2m_entries = npages;
+	room_pages = npages;
 	return (arch_max_pages());
 }
 
