@@ -43,9 +43,12 @@
  * floor}-kb in xenstore.  Nothing in dom0 reads a key written by the
  * guest for memory: libxl and xl read memory/target, static-max and
  * videoram, which libxl wrote itself, and the domain's page count from
- * Xen (`xl list`, tot_pages).  Linux's balloon writes no key either;
- * memory/ is the toolstack's directory, so ours go under data/, the
- * guest's own (tests read them).
+ * Xen (`xl list`, tot_pages).  memory/ is the toolstack's: libxl
+ * makes its keys read-only to the guest.  XAPI's squeezed (not libxl)
+ * reads control/feature-balloon, but Xen 4.17's libxl does not make
+ * that node writable for the guest (a write gets EACCES, seen in this
+ * tree's tests).  So ours go under data/, the guest's own (tests read
+ * them).
  *
  * Protocol: xen/include/public/memory.h (struct xen_memory_reservation,
  * XENMEM_decrease_reservation, XENMEM_populate_physmap,
