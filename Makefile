@@ -9,15 +9,19 @@
 #
 # Other targets:
 #	all		the kernel for KERNCONF, the host tools, the tests
-#	kernel		$(BUILD)/$(KERNCONF)/kernel only
+#	kernel		$(BUILD)/$(KERNCONF)/kernel only (and, for an amd64
+#			configuration, its boot CD domu.iso: mk/iso.mk)
+#	kernels		the kernels of the other configurations in KERNCONFS
 #	dom0		programs boot tests run in dom0 (mk/dom0.mk)
 #	setup		only the one-time set-up
 #	handout, grade	labs: see labs/README.md (mk/labs.mk)
 #	clean		remove $(BUILD)
 #
 # Variables: KERNCONF=XEN (src/conf/XEN, the PV i386 kernel) is the
-# default; KERNEL=... on `make run` picks a configuration the same way;
-# TEST=name runs one built-in test (`extra="test=name"`).
+# default; KERNEL=... on `make run` picks a configuration the same way
+# (`make run KERNEL=XENHVM` boots the HVM kernel from its ISO);
+# TEST=name runs one built-in test (`extra="test=name"`, or for HVM an
+# ISO whose command line says it).
 
 BUILD		?= build
 KERNEL		?= XEN
@@ -38,6 +42,17 @@ include mk/kernel.mk
 include mk/tests.mk
 include mk/labs.mk
 include mk/dom0.mk
+include mk/iso.mk
+
+# `make` builds every configuration's kernel, so that the boot tests find
+# both build/XEN/kernel and build/XENHVM/kernel (with its domu.iso);
+# KERNCONF's own is built by `kernel`, the others by a make of their own.
+KERNCONFS	?= XEN XENHVM
+.PHONY: kernels
+all: kernels
+kernels:
+	@for k in $(filter-out $(KERNCONF),$(KERNCONFS)); do \
+	    $(MAKE) --no-print-directory KERNCONF=$$k kernel || exit 1; done
 
 setup:
 	@$(XENLAB) setup
@@ -50,9 +65,13 @@ setup:
 # Boot the kernel alone under Xen; xenlab prints its console and judges
 # the result line.  With no TEST, the kernel runs every test that needs
 # no help from dom0.
+# A PV kernel is booted as it is, with TEST on `extra=`; an HVM one
+# (MACHINE amd64) from the ISO that mk/iso.mk makes for the command line.
+RUN_IMAGE	?=
+RUN_GUEST_ARGS	?= $(KERNEL_IMAGE) $(if $(TEST),--extra "test=$(TEST)")
 run: setup
-	@$(MAKE) --no-print-directory -s all
-	@$(XENLAB) guest $(KERNEL_IMAGE) $(if $(TEST),--extra "test=$(TEST)")
+	@$(MAKE) --no-print-directory -s all $(RUN_IMAGE)
+	@$(XENLAB) guest $(RUN_GUEST_ARGS)
 
 # The whole suite: every unit, boot, lab and lint test, through Kyua.
 check: setup

@@ -46,10 +46,14 @@ ARCH_LDFLAGS	:= -m elf_i386
 # 64-bit division on a 32-bit CPU calls helpers in libgcc.
 ARCH_LIBS	:= $(shell $(CC) -m32 -print-libgcc-file-name)
 endif
+# The HVM kernel runs identity-mapped at 1 MiB (src/amd64/layout.h), so
+# the small code model (everything below 2 GiB) is the right one; no red
+# zone, since interrupts push onto the interrupted code's stack.  4 KiB
+# segment alignment keeps the multiboot header in the file's first 8 KiB.
 ifeq ($(MACHINE),amd64)
-ARCH_CFLAGS	:= -m64 -mno-red-zone -mcmodel=kernel -mno-sse -mno-mmx \
+ARCH_CFLAGS	:= -m64 -mno-red-zone -mcmodel=small -mno-sse -mno-mmx \
 		   -mno-80387
-ARCH_LDFLAGS	:= -m elf_x86_64
+ARCH_LDFLAGS	:= -m elf_x86_64 -z max-page-size=0x1000
 ARCH_LIBS	:=
 endif
 

@@ -1,7 +1,8 @@
 /*
  * intr_machdep.c - the PV i386 kernel's side of event delivery and of
- * time: registering the upcall entry, the failsafe report, and the
- * time-stamp counter.  Part of the architecture boundary (kern/arch.h).
+ * time: registering the upcall entry, the failsafe report, the
+ * interrupt flag (evtchn_upcall_mask) and the time-stamp counter.
+ * Part of the architecture boundary (kern/arch.h).
  *
  * Where this sits: evtchn_init() (src/xen/evtchn.c) calls
  * arch_events_init() once, with upcalls still masked; from then on Xen
@@ -18,10 +19,15 @@
 
 #include "xen/xen.h"
 
+#include <xen/sched.h>
+#include <xen/version.h>
+
 #include "i386/pv.h"
 #include "i386/upcall.h"
 #include "kern/arch.h"
 #include "kern/libkern.h"
+#include "xen/hypercall.h"
+#include "xen/intr.h"
 
 /* The entries in upcall.S. */
 void	xen_upcall(void);
@@ -100,4 +106,98 @@ arch_spinwait(void)
 
 	/* A hint to the CPU (and to a hypervisor) that we are spinning. */
 	__asm__ volatile("pause");
+}
+
+/*
+ * The interrupt flag of a PV kernel: evtchn_upcall_mask in our
+ * vcpu_info (kern/arch.h, xen/intr.h).  1 means "do not call the upcall
+ * entry", 0 "call it as soon as something is pending".  Xen sets the
+ * byte itself when it enters the upcall, and SCHEDOP_block clears it.
+ *
+ * The barrier rules, from the comment in xen.h:
+ *   - The mask is read by Xen only on the physical CPU that runs this
+ *     vCPU, at the moment it would deliver an upcall.  Our own store is
+ *     therefore always seen by it in program order: no locked instruction
+ *     and no CPU fence is needed, only a COMPILER barrier so that the
+ *     compiler neither moves loads and stores of the critical section
+ *     out past the mask writes nor keeps the mask in a register.  The C11
+ *     name for "order against an interrupting handler on this same CPU"
+ *     is a signal fence, which is exactly what an upcall is.
+ *   - evtchn_upcall_pending is written by Xen from any CPU.  While the
+ *     mask is 1, Xen sets pending but does not deliver; when we clear
+ *     the mask nothing tells Xen to look again.  So after unmasking we
+ *     read pending, and if it is set we enter Xen (any hypercall) so that
+ *     it delivers on the way back.  If Xen sets pending after our read,
+ *     it also kicks this vCPU, and the kick finds the mask clear.
+ */
+int
+arch_intr_disable(void)
+{
+	struct vcpu_info *v = intr_vcpu();
+	int was;
+
+	was = READ_ONCE(v->evtchn_upcall_mask);
+	WRITE_ONCE(v->evtchn_upcall_mask, 1);
+	/* Nothing of the critical section may move above the mask. */
+	intr_compiler_barrier();
+	return (was);
+}
+
+int
+arch_intr_disabled(void)
+{
+
+	return (READ_ONCE(intr_vcpu()->evtchn_upcall_mask) != 0);
+}
+
+void
+arch_intr_enable(void)
+{
+	struct vcpu_info *v = intr_vcpu();
+
+	/* The critical section's loads and stores stay above the unmask. */
+	intr_compiler_barrier();
+	WRITE_ONCE(v->evtchn_upcall_mask, 0);
+	/*
+	 * Unmask first, then look at pending: in the other order an event
+	 * arriving between the two would find the mask still set, would not
+	 * be delivered, and would wait for the next event to be noticed.
+	 * Only the compiler needs telling (see above for why the CPU does
+	 * not).
+	 */
+	intr_compiler_barrier();
+	if (READ_ONCE(v->evtchn_upcall_pending) != 0) {
+		/*
+		 * Something arrived while we were masked.  Xen delivers
+		 * upcalls on its way out of any entry into it, so the
+		 * cheapest hypercall will do: XENVER_version has no side
+		 * effect.  The upcall runs before this call returns.
+		 */
+		(void)HYPERVISOR_xen_version(XENVER_version, NULL);
+	}
+}
+
+/*
+ * The idle loop's sleep (kern/thread.c).  The caller has masked upcalls
+ * and seen that there is nothing to run.  SCHEDOP_block then, inside Xen
+ * and so atomically with respect to events:
+ *   1. clears evtchn_upcall_mask;
+ *   2. returns at once if an event is already pending, else deschedules
+ *      this vCPU until one is;
+ * and on the way back to us delivers the upcall, whose handlers make
+ * threads runnable.  Had we unmasked first and then blocked, an event
+ * arriving between the two would have been handled before the block, and
+ * the block would sleep with a thread ready to run (the lost wake-up).
+ *
+ * Step 1 is also why this must not run before the upcall entry is
+ * registered (evtchn_init): with no callback, the first event makes Xen
+ * jump to address 0 and the domain is crashed.  Code that must wait
+ * earlier uses SCHEDOP_yield or SCHEDOP_poll, which leave the mask alone.
+ * (shared/xen-in-qemu.md, "PV guests", records that pitfall.)
+ */
+void
+arch_intr_enable_and_wait(void)
+{
+
+	(void)HYPERVISOR_sched_op(SCHEDOP_block, NULL);
 }

@@ -61,7 +61,8 @@ extern struct boot_info boot_info;
  *
  * Usable before any driver is set up and from panic().  PV: the
  * console_io hypercall (seen on Xen's serial line only when Xen is built
- * with CONFIG_VERBOSE_DEBUG).  HVM: the 0xE9 debug port.
+ * with CONFIG_VERBOSE_DEBUG).  HVM: the 0xE9 debug port, which Xen
+ * prints on its serial line, and COM1 (src/amd64/earlycons.c).
  * @param buf bytes to write (not NUL-terminated)
  * @param len number of bytes
  */
@@ -318,6 +319,45 @@ int	arch_boot_check(char *buf, size_t size);
  * an IDT vector and HVM_PARAM_CALLBACK_IRQ naming it.
  */
 void	arch_events_init(void);
+
+/*
+ * The interrupt flag.  What interrupts the kernel is the event upcall
+ * (xen/evtchn.h), and each kernel stops it its own way.  PV: Xen does
+ * not let a ring-1 kernel use cli/sti, and delivers upcalls only while
+ * evtchn_upcall_mask in our vcpu_info is 0 (src/i386/intr_machdep.c).
+ * HVM: the upcall is an interrupt vector that Xen injects whatever that
+ * byte says, so the flag is the CPU's own RFLAGS.IF (cli/sti,
+ * src/amd64/intr_machdep.c).  Shared code uses the FreeBSD-style names
+ * of xen/intr.h, which call these.
+ */
+
+/**
+ * @brief Stop upcalls; return the previous state for intr_restore().
+ * @return nonzero if upcalls were already stopped, 0 if they ran
+ */
+int	arch_intr_disable(void);
+
+/**
+ * @brief Allow upcalls, and take at once any event that became pending
+ *	while they were stopped (both kernels: if upcall_pending is set,
+ *	enter Xen, which delivers on the way back).
+ */
+void	arch_intr_enable(void);
+
+/**
+ * @brief True while upcalls are stopped.
+ */
+int	arch_intr_disabled(void);
+
+/**
+ * @brief With upcalls stopped, allow them and wait for one, as a single
+ *	step that no event can slip between (NATIVE: `sti; hlt`).
+ *
+ * PV: SCHEDOP_block, which unmasks inside Xen.  HVM: `sti; hlt`, since
+ * sti takes effect only after the next instruction.  Returns with
+ * upcalls allowed, after the upcall that woke us has run.
+ */
+void	arch_intr_enable_and_wait(void);
 
 /**
  * @brief How many upcalls found that they had interrupted the exit path

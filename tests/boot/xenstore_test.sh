@@ -19,36 +19,10 @@
 # The shared helpers (boot_top, fail_with_log, expect_line).
 . "$(atf_get_srcdir)/../../../tests/boot/boot.subr"
 
-# boot: run the dom0 script once per Kyua run (a lock serialises the
-# cases) and cd to the tree.  Sets DIR, the run's log directory.  The
-# cases of one run share their parent, the Kyua process: its pid and
-# start time (field 22 of /proc/PID/stat) name the run, so every run of
-# the suite boots afresh.
+# boot: the one Xen boot of this program (boot_once in boot.subr).
 boot()
 {
-	local top stamp
-	top=$(boot_top)
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
-	stamp=$PPID-$(cut -d' ' -f22 "/proc/$PPID/stat")
-	DIR=$top/build/xenlab/boot-xenstore-$stamp
-	(
-		flock 9
-		[ -f "$DIR.done" ] && exit 0
-		rm -rf "$DIR" "$DIR.out"
-		tools/xenlab/xenlab script tests/boot/xenstore.dom0 \
-		    --run "boot-xenstore-$stamp" --timeout 280 \
-		    >"$DIR.out" 2>&1
-		echo $? >"$DIR.done"
-	) 9>"$top/build/xenlab/boot-xenstore.lock"
-	[ -f "$DIR.out" ] || atf_fail "the Xen boot did not run"
-}
-
-# judge NAME: the guest's console log must satisfy the judge.
-judge()
-{
-	build/tools/judge "$DIR/guest-$1.log" >"$DIR.judge-$1" 2>&1 ||
-	    fail_with_log "guest $1 did not succeed" "$DIR.judge-$1"
+	boot_once xenstore tests/boot/xenstore.dom0 280
 }
 
 atf_test_case default_run_passes_xenstore_and_gnttab
@@ -61,7 +35,7 @@ default_run_passes_xenstore_and_gnttab_head()
 default_run_passes_xenstore_and_gnttab_body()
 {
 	boot
-	judge default
+	judge_guest default
 	for check in xs-identity xs-readwrite xs-errors xs-directory \
 	    xs-transaction xs-watch xs-roundtrips gnttab-setup gnttab-copy \
 	    gnttab-refs; do
@@ -84,7 +58,7 @@ watch_fires_when_dom0_writes_body()
 {
 	boot
 	expect_line '^domu: xs-dom0-write: PASS' "$DIR.out" "dom0's write"
-	judge xs
+	judge_guest xs
 	expect_line '^domu: xs-dom0-watch: PASS' "$DIR/guest-xs.log" \
 	    "the guest's watch"
 }
@@ -100,7 +74,7 @@ dom0_maps_a_granted_page_body()
 {
 	boot
 	expect_line '^domu: gnttab-dom0-map: PASS' "$DIR.out" "dom0's mapping"
-	judge gnt
+	judge_guest gnt
 	expect_line '^domu: gnttab-dom0: PASS .*refused while mapped' \
 	    "$DIR/guest-gnt.log" "the guest's grant"
 }
@@ -116,7 +90,7 @@ console_line_from_dom0_is_echoed_body()
 {
 	boot
 	expect_line '^domu: console-echo: PASS' "$DIR.out" "dom0's check"
-	judge con
+	judge_guest con
 	expect_line '^console: got hello from dom0' "$DIR/guest-con.log" \
 	    "the echo"
 }
@@ -133,7 +107,7 @@ xenbus_finds_devices_and_closes_them_body()
 	boot
 	expect_line '^domu: xb-dom0-backend: PASS' "$DIR.out" \
 	    "dom0's scripted back end"
-	judge xb
+	judge_guest xb
 	for check in xb-probe xb-driver xb-handshake xb-close; do
 		expect_line "^domu: $check: PASS" "$DIR/guest-xb.log" \
 		    "the guest's $check check"

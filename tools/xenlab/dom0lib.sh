@@ -116,14 +116,17 @@ guest_destroy()
 }
 
 # guest_start NAME [KERNEL] [--hvm ISO] [--extra ARGS] [--memory MB]
-#     [--vcpus N] [--cfg LINE]...
-# Write /var/log/xen/NAME.cfg and create the domain.  A previous console
+#     [--vcpus N] [--disk SPEC]... [--cfg LINE]...
+# Write /var/log/xen/NAME.cfg and create the domain.  Each --disk SPEC is
+# one entry of xl.cfg's disk list (xl-disk-configuration(5)); an HVM
+# guest's list starts with its boot CD, so use --disk, not a --cfg
+# 'disk = ...' line, to give an HVM guest disks.  A previous console
 # log of the same name is removed first.
 guest_start()
 {
 	local name=$1 kernel='' hvm='' extra='' memory='' vcpus=1
 	local cfg t0 line domid f
-	local -a lines=()
+	local -a lines=() disks=()
 	shift
 	case ${1:-} in
 	--*|'') ;;
@@ -135,12 +138,19 @@ guest_start()
 		--extra) extra=$2; shift 2 ;;
 		--memory) memory=$2; shift 2 ;;
 		--vcpus) vcpus=$2; shift 2 ;;
+		--disk) disks+=("\"$2\""); shift 2 ;;
 		--cfg) lines+=("$2"); shift 2 ;;
 		*) dom0lib_say "guest_start: unknown option $1"; return 2 ;;
 		esac
 	done
 	if [ -z "$kernel" ] && [ -z "$hvm" ]; then
 		dom0lib_say "guest_start $name: give a KERNEL or --hvm ISO"
+		return 1
+	fi
+	# An HVM domain has no extra=: the command line is in the ISO
+	# (tools/mkiso on the host), so refuse rather than drop it.
+	if [ -n "$hvm" ] && [ -n "$extra" ]; then
+		dom0lib_say "guest_start $name: --extra does not reach an HVM guest; put the command line in the ISO (tools/mkiso)"
 		return 1
 	fi
 	for f in $kernel $hvm; do
@@ -155,7 +165,7 @@ guest_start()
 		if [ -n "$hvm" ]; then
 			echo 'type = "hvm"'
 			echo "memory = ${memory:-64}"
-			echo "disk = [ \"file:$hvm,hdc:cdrom,r\" ]"
+			disks=("\"file:$hvm,hdc:cdrom,r\"" "${disks[@]+"${disks[@]}"}")
 			echo 'boot = "d"'
 			echo "serial = \"file:$(guest_serial_log "$name")\""
 			echo 'vnc = 0'
@@ -165,6 +175,9 @@ guest_start()
 			echo "kernel = \"$kernel\""
 			echo "memory = ${memory:-32}"
 			[ -z "$extra" ] || echo "extra = \"$extra\""
+		fi
+		if [ ${#disks[@]} -gt 0 ]; then
+			echo "disk = [ $(IFS=,; echo "${disks[*]}") ]"
 		fi
 		echo "vcpus = $vcpus"
 		echo 'on_poweroff = "preserve"'
