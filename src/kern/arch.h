@@ -187,8 +187,9 @@ unsigned long	arch_max_pages(void);
  *
  * PV: hook empty L1 tables for the direct map beyond the boot memory
  * and add p2m pages (entries "no frame"), all from the page allocator;
- * capped at the direct map's 512 MiB.  HVM: page-table room for the
- * gfns above the boot RAM, which Xen leaves unpopulated.
+ * capped at the direct map's 512 MiB.  HVM: would map the gfns above
+ * the boot RAM, which Xen leaves unpopulated; for now it makes no room
+ * (src/amd64/balloon_machdep.c).
  * @return the new arch_max_pages(), less than npages when the cap or
  *	the allocator stopped it
  */
