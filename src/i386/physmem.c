@@ -40,6 +40,7 @@
 #include "i386/pv.h"
 #include "kern/arch.h"
 #include "kern/libkern.h"
+#include "kern/vm_page.h"
 #include "xen/hypercall.h"
 
 /*
@@ -60,9 +61,25 @@
  */
 static const start_info_t *start_info;
 
-/* The p2m list: p2m[pfn] is the mfn behind pfn, for pfn < p2m_entries. */
-static const xen_pfn_t *p2m;
-static unsigned long p2m_entries;
+/*
+ * The p2m: the mfn behind each pfn, ARCH_NO_FRAME for a pfn with no
+ * memory behind it (given back by the balloon driver, or beyond the
+ * boot memory).  For pfn < p2m_boot it is the list the domain builder
+ * left, p2m[pfn]: one entry per boot page, in the bootstrap region,
+ * writable.  Beyond, once physmem_grow() made room, p2m_ext[pfn /
+ * P2M_PER_PAGE] is a page of entries taken from the page allocator:
+ * a two-level array, so that growing never needs contiguous pages.
+ */
+#define	P2M_PER_PAGE	(PAGE_SIZE / sizeof(xen_pfn_t))
+static xen_pfn_t *p2m;
+static unsigned long p2m_boot, p2m_entries;
+static xen_pfn_t *p2m_ext[DIRECT_MAP_PAGES / P2M_PER_PAGE];
+
+/*
+ * Pfns below this have an L1 table in the direct map, mapped or not:
+ * 0 until arch_grow_room() makes room beyond the boot memory.
+ */
+static unsigned long room_pages;
 
 /* The largest mfn the M2P has an entry for (XENMEM_machphys_mapping). */
 static unsigned long m2p_max_mfn;
@@ -85,8 +102,9 @@ physmem_init(const start_info_t *si)
 	struct xen_machphys_mapping m2p;
 
 	start_info = si;
-	p2m = (const xen_pfn_t *)si->mfn_list;
+	p2m = (xen_pfn_t *)si->mfn_list;
 	p2m_entries = si->nr_pages;
+	p2m_boot = p2m_entries;
 
 	/*
 	 * The M2P area is 16 MiB of virtual space, room for 4M entries,
@@ -126,6 +144,16 @@ physmem_resume(void)
 		m2p_max_mfn = m2p.max_mfn;
 }
 
+/* The p2m slot of pfn < p2m_entries. */
+static xen_pfn_t *
+p2m_slot(unsigned long pfn)
+{
+
+	if (pfn < p2m_boot)
+		return (&p2m[pfn]);
+	return (&p2m_ext[pfn / P2M_PER_PAGE][pfn % P2M_PER_PAGE]);
+}
+
 unsigned long
 pv_mfn_to_pfn(xen_pfn_t mfn)
 {
@@ -139,7 +167,7 @@ pv_mfn_to_pfn(xen_pfn_t mfn)
 	 * its own domain (or garbage); only our p2m can confirm the frame
 	 * is ours, by mapping that pfn back to the same mfn.
 	 */
-	if (pfn >= p2m_entries || p2m[pfn] != mfn)
+	if (pfn >= p2m_entries || *p2m_slot(pfn) != mfn)
 		return (ARCH_NO_FRAME);
 	return (pfn);
 }
@@ -154,14 +182,14 @@ arch_pfn_to_mfn(unsigned long pfn)
 	 */
 	if (pfn >= p2m_entries)
 		return (ARCH_NO_FRAME);
-	return (p2m[pfn]);
+	return (*p2m_slot(pfn));
 }
 
 void *
 arch_pfn_to_virt(unsigned long pfn)
 {
 
-	if (pfn >= mapped_pages)
+	if (pfn >= arch_max_pages())
 		return (NULL);
 	return ((void *)(KERNBASE + pfn * PAGE_SIZE));
 }
@@ -171,7 +199,7 @@ arch_virt_to_pfn(const void *va)
 {
 	uintptr_t a = (uintptr_t)va;
 
-	if (a < KERNBASE || a - KERNBASE >= mapped_pages * PAGE_SIZE)
+	if (a < KERNBASE || a - KERNBASE >= arch_max_pages() * PAGE_SIZE)
 		return (ARCH_NO_FRAME);
 	return ((a - KERNBASE) / PAGE_SIZE);
 }
@@ -217,6 +245,58 @@ arch_nr_pages(void)
 	return (mapped_pages);
 }
 
+unsigned long
+arch_max_pages(void)
+{
+
+	return (room_pages > mapped_pages ? room_pages : mapped_pages);
+}
+
+/*
+ * Room for pfns up to npages: the direct map's L1 tables (pmap.c) and
+ * p2m pages, all from the page allocator, so this runs after
+ * vm_page_init() - when the balloon driver starts and has learnt the
+ * domain's maximum from xenstore (memory/static-max).  At boot only
+ * start_info's nr_pages is known: libxl sets the domain's maximum
+ * reservation to the boot memory plus 1 MiB and raises it only on
+ * `xl mem-set`, so XENMEM_maximum_reservation cannot tell the maxmem
+ * of xl.cfg either.
+ */
+unsigned long
+arch_grow_room(unsigned long npages)
+{
+	unsigned long k;
+	xen_pfn_t *page;
+
+	if (npages > DIRECT_MAP_PAGES)
+		npages = DIRECT_MAP_PAGES;
+	/*
+	 * Only a domain whose boot memory is all mapped grows: above 512
+	 * MiB, or when pmap_bootstrap() stopped short, pfns with frames but
+	 * no mapping lie where the room would go.
+	 */
+	if (npages <= arch_max_pages() || mapped_pages < p2m_boot)
+		return (arch_max_pages());
+	/* The p2m pages first: a pfn with a mapping must have a slot. */
+	for (k = p2m_boot / P2M_PER_PAGE; k * P2M_PER_PAGE < npages; k++) {
+		if (p2m_ext[k] != NULL || (k + 1) * P2M_PER_PAGE <= p2m_boot)
+			continue;
+		if ((page = vm_page_alloc()) == NULL)
+			break;
+		/* All ones: ARCH_NO_FRAME, "no memory behind this pfn". */
+		memset(page, 0xff, PAGE_SIZE);
+		p2m_ext[k] = page;
+	}
+	if (k * P2M_PER_PAGE < npages)
+		npages = k * P2M_PER_PAGE;
+	/* Then the L1 tables; the room ends where they do. */
+	npages = pmap_direct_map_grow(npages);
+	if (npages > p2m_entries)
+		p2m_entries = npages;
+	room_pages = npages;
+	return (arch_max_pages());
+}
+
 /* True if the page-aligned address va lies in the bootstrap region. */
 static int
 in_bootstrap(unsigned long va)
@@ -224,6 +304,21 @@ in_bootstrap(unsigned long va)
 
 	return (va >= KERNBASE && va % PAGE_SIZE == 0 &&
 	    (va - KERNBASE) / PAGE_SIZE < bootstrap_end);
+}
+
+int
+physmem_p2m_set(unsigned long pfn, xen_pfn_t mfn)
+{
+
+	/*
+	 * Only the page allocator's pages come and go: never the image,
+	 * the bootstrap region or the direct map's own tables, below
+	 * free_pfn.
+	 */
+	if (!allocator_started || pfn < free_pfn || pfn >= p2m_entries)
+		return (-1);
+	*p2m_slot(pfn) = mfn;
+	return (0);
 }
 
 int

@@ -461,6 +461,22 @@ window_grow(unsigned int l2_index)
 	return (0);
 }
 
+unsigned long
+pmap_direct_map_grow(unsigned long npages)
+{
+	unsigned long slot;
+
+	/*
+	 * Slot by slot, up to the one holding the last pfn: the boot
+	 * direct map's last L1 may already cover some of them (its
+	 * entries past nr_pages are empty).  Each slot costs one page.
+	 */
+	for (slot = 0; slot * NPTEPG < npages; slot++)
+		if (!l2_slot_hooked(slot) && window_grow((unsigned int)slot) != 0)
+			return (slot * NPTEPG);
+	return (npages);
+}
+
 void
 arch_kva_window(uintptr_t *start, uintptr_t *end)
 {

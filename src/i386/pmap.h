@@ -62,6 +62,23 @@ unsigned long	physmem_steal_page(void);
 void	physmem_set_mapped(unsigned long npages);
 
 /**
+ * @brief Set the p2m slot of pfn (ARCH_NO_FRAME: no memory behind it),
+ *	for the balloon hooks in src/i386/balloon_machdep.c.
+ * @return 0, or -1 for a pfn the page allocator does not own or
+ *	without a slot
+ */
+int	physmem_p2m_set(unsigned long pfn, xen_pfn_t mfn);
+
+/**
+ * @brief Give every pfn below npages an L1 table in the direct map
+ *	(empty: no page mapped), hooking zeroed tables from the page
+ *	allocator as pmap_enter() does for the window.
+ * @return how far the direct map now has room (npages, or less when
+ *	the allocator ran out)
+ */
+unsigned long	pmap_direct_map_grow(unsigned long npages);
+
+/**
  * @brief Extend Xen's bootstrap mapping to a direct map of every page
  *	(up to DIRECT_MAP_PAGES), building and hooking the missing L1
  *	tables.  Called once from i386_pv_start(), after physmem_init().

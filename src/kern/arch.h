@@ -202,6 +202,70 @@ arch_virt_to_frame(const void *va)
 }
 
 /*
+ * Memory that comes and goes (the balloon driver, src/dev/xen/balloon).
+ * A domain may be given more memory than it started with, up to a
+ * maximum the toolstack set (maxmem= in xl.cfg, published as
+ * memory/static-max), and asked to give some back.  The pfns from
+ * arch_nr_pages() up to arch_max_pages() have room - a direct-map
+ * address, a p2m slot - but no memory behind them at first; the
+ * balloon driver asks Xen for frames to put there and gives frames
+ * back from free pages.  Around each hypercall the architecture makes
+ * the page disappear from, or appear in, the kernel's view of memory
+ * with arch_page_release() and arch_page_populate().
+ */
+
+/**
+ * @brief How many pfns have room: every pfn below this has a direct-map
+ *	address (pages from arch_nr_pages() up are not mapped until
+ *	arch_page_populate()).  arch_nr_pages() until arch_grow_room().
+ */
+unsigned long	arch_max_pages(void);
+
+/**
+ * @brief Make room for pfns up to npages, the domain's maximum; called
+ *	by the balloon driver once, after the page allocator started.
+ *
+ * PV: hook empty L1 tables for the direct map beyond the boot memory
+ * and add p2m pages (entries "no frame"), all from the page allocator;
+ * capped at the direct map's 512 MiB.  HVM: would map the gfns above
+ * the boot RAM, which Xen leaves unpopulated; for now it makes no room
+ * (src/amd64/balloon_machdep.c).
+ * @return the new arch_max_pages(), less than npages when the cap or
+ *	the allocator stopped it
+ */
+unsigned long	arch_grow_room(unsigned long npages);
+
+/**
+ * @brief Make page pfn disappear from the kernel before its frame is
+ *	given back to Xen (XENMEM_decrease_reservation), and say which
+ *	frame to give.  The page must be unused: off every list, mapped
+ *	nowhere else.
+ *
+ * PV: unmap it from the direct map (update_va_mapping to 0, with a TLB
+ * flush), so that Xen can free the frame (a mapping would hold a
+ * reference), then mark its p2m slot INVALID_P2M_ENTRY; *frame is the
+ * mfn.  HVM: *frame is the pfn itself (the gfn); the kernel's page
+ * table may keep its mapping, but nothing may touch the page until it
+ * is populated again (Xen would fill the hole with a fresh page).
+ * @return 0, or a negative Xen errno: -XEN_EINVAL for a pfn not ours
+ *	or already released, or the hypervisor's refusal to unmap
+ */
+int	arch_page_release(unsigned long pfn, xen_pfn_t *frame);
+
+/**
+ * @brief Put frame behind page pfn, after Xen handed it to the domain
+ *	(XENMEM_populate_physmap), so that the page can be used again.
+ *
+ * PV: write the p2m slot, tell Xen's M2P the frame's pfn
+ * (mmu_update MMU_MACHPHYS_UPDATE) and map it in the direct map,
+ * writable (MMU_NORMAL_PT_UPDATE), in one mmu_update batch.  HVM:
+ * nothing; frame is pfn and Xen has placed a page there.
+ * @return 0, or a negative Xen errno: -XEN_EINVAL for a pfn that is
+ *	not released or outside arch_max_pages(), or Xen's refusal
+ */
+int	arch_page_populate(unsigned long pfn, xen_pfn_t frame);
+
+/*
  * Kernel virtual pages outside the direct map: a window of addresses
  * where single pages are mapped and unmapped (FreeBSD's pmap_kenter and
  * pmap_kremove).  PV: every page-table write is a hypercall, since Xen

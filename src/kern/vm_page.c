@@ -20,8 +20,11 @@
  *	  sure (only in that rare case).
  * Pages are zeroed when allocated, not when freed: a page handed out
  * never holds another user's data.  The pages are those of this domain
- * only, so nothing here talks to Xen; a balloon driver will take pages
- * from here before giving their frames back.
+ * only, so nothing here talks to Xen.  The balloon driver
+ * (src/dev/xen/balloon) withdraws free pages for good before giving
+ * their frames back to Xen, and deposits pages when Xen gives frames
+ * again - possibly pages above arch_nr_pages() that were never here:
+ * every pfn below arch_max_pages() may join.
  *
  * Concurrency: one vCPU and no preemption of kernel code yet; event
  * handlers must not allocate.  With threads this needs a lock.
@@ -44,8 +47,13 @@ struct free_page {
 static struct free_page *free_list;
 static size_t free_count;
 
-/* The pages we manage: pfns first_pfn .. end_pfn - 1. */
-static unsigned long first_pfn, end_pfn;
+/*
+ * The pages we may manage: pfns first_pfn up to arch_max_pages() (which
+ * grows when the balloon driver makes room); total_count of them have
+ * memory and are ours now.
+ */
+static unsigned long first_pfn;
+static size_t total_count;
 
 /* The tag a free page at p carries. */
 static uintptr_t
@@ -63,7 +71,7 @@ vm_page_managed(const void *va)
 
 	pfn = arch_virt_to_pfn(va);
 	return ((uintptr_t)va % VM_PAGE_SIZE == 0 && pfn != ARCH_NO_FRAME &&
-	    pfn >= first_pfn && pfn < end_pfn);
+	    pfn >= first_pfn && pfn < arch_max_pages());
 }
 
 /* Put page p at the head of the free list. */
@@ -83,18 +91,20 @@ vm_page_init(void)
 	unsigned long pfn;
 
 	first_pfn = arch_first_free_pfn();
-	end_pfn = arch_nr_pages();
 	/*
 	 * Push from the top down, so that the list starts at the lowest
 	 * page and the first allocations are near the kernel.  This touches
-	 * every free page once.
+	 * every free page once.  Pages from arch_nr_pages() up have no
+	 * memory yet.
 	 */
-	for (pfn = end_pfn; pfn > first_pfn; pfn--)
+	for (pfn = arch_nr_pages(); pfn > first_pfn; pfn--)
 		free_list_push(arch_pfn_to_virt(pfn - 1));
+	total_count = free_count;
 }
 
-void *
-vm_page_alloc(void)
+/* Take the head of the free list, or NULL; who names the caller. */
+static struct free_page *
+free_list_pop(const char *who)
 {
 	struct free_page *p = free_list;
 
@@ -106,12 +116,21 @@ vm_page_alloc(void)
 	 */
 	if (p->tag != free_tag(p) ||
 	    (p->next != NULL && !vm_page_managed(p->next)))
-		panic("vm_page_alloc: free page %p was overwritten (tag 0x%lx, "
-		    "next %p): written after vm_page_free?", (void *)p,
+		panic("%s: free page %p was overwritten (tag 0x%lx, "
+		    "next %p): written after vm_page_free?", who, (void *)p,
 		    (unsigned long)p->tag, (void *)p->next);
 	free_list = p->next;
 	free_count--;
-	memset(p, 0, VM_PAGE_SIZE);
+	return (p);
+}
+
+void *
+vm_page_alloc(void)
+{
+	struct free_page *p = free_list_pop("vm_page_alloc");
+
+	if (p != NULL)
+		memset(p, 0, VM_PAGE_SIZE);
 	return (p);
 }
 
@@ -151,5 +170,37 @@ size_t
 vm_page_total_count(void)
 {
 
-	return (end_pfn - first_pfn);
+	return (total_count);
+}
+
+void *
+vm_page_withdraw(void)
+{
+	struct free_page *p = free_list_pop("vm_page_withdraw");
+
+	if (p == NULL)
+		return (NULL);
+	total_count--;
+	/*
+	 * Not zeroed: its frame goes back to Xen, which scrubs frames
+	 * before handing them to another domain.  Clearing the tag keeps
+	 * a later vm_page_free() of it from looking like a double free.
+	 */
+	p->tag = 0;
+	return (p);
+}
+
+void
+vm_page_deposit(void *va)
+{
+
+	if (!vm_page_managed(va))
+		panic("vm_page_deposit: %p is not a page the allocator may "
+		    "hold", va);
+	/*
+	 * No double-deposit check through the tag: the page has just been
+	 * populated with a fresh frame whose contents are anything.
+	 */
+	free_list_push(va);
+	total_count++;
 }

@@ -50,4 +50,25 @@ size_t	vm_page_free_count(void);
  */
 size_t	vm_page_total_count(void);
 
+/*
+ * Memory that comes and goes: the balloon driver's use of the allocator
+ * (src/dev/xen/balloon).  A withdrawn page is no longer counted in
+ * vm_page_total_count(); the caller gives its frame back to Xen.
+ */
+
+/**
+ * @brief Take a free page out of the allocator for good (not zeroed).
+ * @return its kernel address, or NULL when no page is free
+ */
+void	*vm_page_withdraw(void);
+
+/**
+ * @brief Make a page with memory behind it (again) one of the
+ *	allocator's free pages: one withdrawn earlier, or one from
+ *	arch_nr_pages() up to arch_max_pages() newly populated.
+ *	Panics for an address outside those pages.
+ * @param va the page's direct-map address
+ */
+void	vm_page_deposit(void *va);
+
 #endif /* !_KERN_VM_PAGE_H_ */

@@ -55,6 +55,14 @@ arch_nr_pages(void)
 	return (ARENA_PAGES);
 }
 
+/* No room to grow: the balloon's pages come from withdrawn ones. */
+unsigned long
+arch_max_pages(void)
+{
+
+	return (ARENA_PAGES);
+}
+
 void *
 arch_pfn_to_virt(unsigned long pfn)
 {
@@ -156,6 +164,38 @@ ATF_TC_BODY(every_free_page_is_handed_out_once_and_zeroed, tc)
 	ATF_CHECK_EQ(vm_page_free_count(), FREE_PAGES);
 }
 
+/*
+ * The balloon's use: a withdrawn page leaves the counts for good and is
+ * never handed out; deposited again, it is counted and allocatable.
+ */
+ATF_TC_WITHOUT_HEAD(withdrawn_pages_leave_the_allocator_until_deposited);
+ATF_TC_BODY(withdrawn_pages_leave_the_allocator_until_deposited, tc)
+{
+	unsigned char *gone[4], *p;
+	size_t i, n;
+
+	setup();
+	for (i = 0; i < 4; i++) {
+		gone[i] = vm_page_withdraw();
+		ATF_REQUIRE(gone[i] != NULL);
+	}
+	ATF_CHECK_EQ(vm_page_free_count(), FREE_PAGES - 4);
+	ATF_CHECK_EQ(vm_page_total_count(), FREE_PAGES - 4);
+	for (n = 0; (p = vm_page_alloc()) != NULL; n++)
+		for (i = 0; i < 4; i++)
+			ATF_CHECK_MSG(p != gone[i], "withdrawn page %p handed "
+			    "out", (void *)p);
+	ATF_CHECK_EQ(n, FREE_PAGES - 4);
+	ATF_CHECK(vm_page_withdraw() == NULL);
+	for (i = 0; i < 4; i++)
+		vm_page_deposit(gone[i]);
+	ATF_CHECK_EQ(vm_page_total_count(), FREE_PAGES);
+	ATF_CHECK_EQ(vm_page_free_count(), 4);
+	for (i = 0; i < 4; i++)
+		ATF_CHECK(vm_page_alloc() != NULL);
+	EXPECT_PANIC(vm_page_deposit(arena), "not a page the allocator");
+}
+
 ATF_TC_WITHOUT_HEAD(freeing_a_page_twice_panics);
 ATF_TC_BODY(freeing_a_page_twice_panics, tc)
 {
@@ -254,6 +294,7 @@ ATF_TP_ADD_TCS(tp)
 {
 
 	ATF_TP_ADD_TC(tp, every_free_page_is_handed_out_once_and_zeroed);
+	ATF_TP_ADD_TC(tp, withdrawn_pages_leave_the_allocator_until_deposited);
 	ATF_TP_ADD_TC(tp, freeing_a_page_twice_panics);
 	ATF_TP_ADD_TC(tp, freeing_what_the_allocator_did_not_give_panics);
 	ATF_TP_ADD_TC(tp, a_page_written_after_free_is_caught_when_reused);
