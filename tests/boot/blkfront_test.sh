@@ -108,6 +108,8 @@ throughput_with_and_without_indirect_body()
 {
 	boot
 	judge indirect
+	judge noindirect
+	judge onepage
 	judge plain
 	expect_line '^domu: blk-perf: PASS .*indirect' \
 	    "$DIR/guest-indirect.log" "with indirect descriptors"

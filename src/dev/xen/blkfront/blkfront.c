@@ -475,6 +475,12 @@ blkfront_connect(struct blkfront_softc *sc, bool fresh)
 		    sc->info.name, xenbus_state_name(sc->dev->otherend_state));
 		return (state);
 	}
+	/*
+	 * The handshake proper is timed from here: until InitWait the time
+	 * is dom0's hot-plug script's (losetup), not the protocol's.
+	 */
+	sc->info.initwait_ns = xen_clock_now() - start;
+	start = xen_clock_now();
 	if ((err = blkfront_setup_ring(sc)) != 0) {
 		printf("blkfront: %s: cannot set up the ring (error %d)\n",
 		    sc->info.name, err);
@@ -501,13 +507,15 @@ blkfront_connect(struct blkfront_softc *sc, bool fresh)
 	sc->info.connected = true;
 	printf("blkfront: %s: %llu sectors of 512 (sector-size %u)%s, ring "
 	    "%u page(s) %u slots, %s%u segments per request, flush %s, "
-	    "barrier %s, persistent %s; handshake %llu us\n", sc->info.name,
+	    "barrier %s, persistent %s; InitWait after %llu us, then "
+	    "handshake %llu us\n", sc->info.name,
 	    (unsigned long long)sc->info.sectors, sc->info.sector_size,
 	    sc->info.readonly ? ", read-only" : "", sc->ring_npages,
 	    sc->info.nslots, sc->info.max_indirect ? "indirect, " : "",
 	    sc->info.max_sectors / BLKFRONT_SECTORS_PER_PAGE,
 	    sc->info.flush ? "yes" : "no", sc->info.barrier ? "yes" : "no",
 	    sc->info.persistent ? "offered, unused" : "no",
+	    (unsigned long long)(sc->info.initwait_ns / NS_PER_US),
 	    (unsigned long long)(sc->info.handshake_ns / NS_PER_US));
 	return (0);
 }

@@ -66,7 +66,8 @@ struct blkfront_info {
 	unsigned int	 nslots;	/* requests we put in flight at most */
 	unsigned int	 max_indirect;	/* segments per indirect request; 0 none */
 	unsigned int	 max_sectors;	/* per I/O, 512-byte sectors */
-	uint64_t	 handshake_ns;	/* attach to Connected */
+	uint64_t	 initwait_ns;	/* attach until the back end's InitWait */
+	uint64_t	 handshake_ns;	/* from InitWait to our Connected */
 	bool		 connected;	/* usable now */
 };
 

@@ -80,6 +80,13 @@ int
 blkfront_ring_collect(blkif_front_ring_t *ring, struct blkfront_slots *sl,
     blkfront_done_fn *done, void *arg, struct blkfront_bad *bad)
 {
+
+	(void)ring;
+	(void)sl;
+	(void)done;
+	(void)arg;
+	(void)bad;
+	/* LAB blkfront: BEGIN */
 	struct blkfront_slot *s;
 	blkif_response_t *rsp;
 	RING_IDX prod, cons;
@@ -143,8 +150,9 @@ blkfront_ring_collect(blkif_front_ring_t *ring, struct blkfront_slots *sl,
 			    (uint64_t)(int64_t)status));
 		}
 		/*
-		 * Consumed: the slot is ours again before the caller's I/O
-		 * hears of it, so a caller that submits from done finds it.
+		 * Consumed: rsp_cons moves past it; done() ends the grants
+		 * the slot lists and completes the caller's I/O; only then
+		 * is the id free for another request.
 		 */
 		ring->rsp_cons = cons + 1;
 		done(arg, s, status);
@@ -152,4 +160,6 @@ blkfront_ring_collect(blkif_front_ring_t *ring, struct blkfront_slots *sl,
 		n++;
 	}
 	return (n);
+	/* LAB blkfront: END */
+	return (0);
 }

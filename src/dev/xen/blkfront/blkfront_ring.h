@@ -111,7 +111,7 @@ bool	blkfront_status_known(int16_t status);
  * After a read barrier each response's id, operation and status are
  * read once into locals; the id must name a slot in flight, the
  * operation must be the one that slot sent, the status one we know.
- * The slot is freed before done is called.  A response that fails a
+ * The slot is freed after done returns.  A response that fails a
  * check stops the collection: the ring can no longer be believed.
  * @param ring our front ring (rsp_cons advanced past what was read)
  * @param bad filled in when a check fails

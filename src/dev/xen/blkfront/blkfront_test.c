@@ -388,12 +388,13 @@ check_perf(struct blkfront_softc *sc)
 	mib = in.sectors / 2048;
 	report("blk-perf", PASS, "%llu MiB: write %llu MiB/s, read %llu "
 	    "MiB/s; %u KiB requests (%s), ring %u page(s), %u in flight; "
-	    "handshake %llu us", (unsigned long long)mib,
+	    "handshake %llu us (InitWait after %llu us)", (unsigned long long)mib,
 	    (unsigned long long)(mib * NS_PER_SEC / w.ns),
 	    (unsigned long long)(mib * NS_PER_SEC / r.ns),
 	    in.max_sectors / 2, in.max_indirect ? "indirect" : "plain",
 	    1u << in.ring_order, in.nslots,
-	    (unsigned long long)(in.handshake_ns / NS_PER_US));
+	    (unsigned long long)(in.handshake_ns / NS_PER_US),
+	    (unsigned long long)(in.initwait_ns / NS_PER_US));
 }
 
 /* Probe; the disks of ids[] must all be there. */
