@@ -113,7 +113,7 @@ throughput_with_and_without_indirect_body()
 	judge plain
 	expect_line '^domu: blk-perf: PASS .*indirect' \
 	    "$DIR/guest-indirect.log" "with indirect descriptors"
-	expect_line '^domu: blk-perf: PASS .*plain, ring 1 page' \
+	expect_line '^domu: blk-perf: PASS .*\(plain\), ring 1 page' \
 	    "$DIR/guest-plain.log" "without"
 }
 

@@ -89,6 +89,7 @@ struct blkfront_softc {
 	bool			 closed;	/* close sequence done */
 	char			 token[XS_WATCH_TOKEN_MAX];	/* state watch */
 	bool			 watching;	/* token registered */
+	bool			 close_wanted;	/* the back end is closing */
 };
 
 static struct blkfront_softc blkfront_softcs[BLKFRONT_MAX_DISKS];
@@ -99,6 +100,14 @@ static unsigned int blkfront_max_order = BLKFRONT_MAX_RING_ORDER;
 /* Attaches and detaches seen by the device/vbd watch. */
 static unsigned int blkfront_changes;
 static bool blkfront_hotplugging;
+/*
+ * The work the watch callbacks hand to blkfront's own thread: a rescan
+ * of device/vbd, disks to close (their close_wanted).  See
+ * blkfront_worker() for why the callbacks do not do it themselves.
+ */
+static bool blkfront_rescan_wanted;
+static unsigned int blkfront_work;	/* a channel, and a count of requests */
+static struct thread *blkfront_td;
 
 static void	blkfront_close(struct blkfront_softc *sc, const char *why);
 
@@ -328,6 +337,30 @@ blkfront_publish(xs_transaction_t tx, void *arg)
 }
 
 /*
+ * Wait for the back end to reach one of states (bits), re-reading its
+ * state every second: xenbus_wait_otherend() sleeps until the state's
+ * watch event, and xenstore drops events when its queue is full, so a
+ * wait that trusted the event alone could sleep through the change.
+ */
+static int
+blkfront_wait_otherend(struct blkfront_softc *sc, unsigned int states,
+    unsigned int timeout_ms)
+{
+	uint64_t deadline = xen_clock_now() + timeout_ms * NS_PER_MS, now;
+	int state;
+
+	for (;;) {
+		now = xen_clock_now();
+		state = xenbus_wait_otherend(sc->dev, states,
+		    deadline - now > NS_PER_SEC || deadline <= now ? 1000 :
+		    (unsigned int)((deadline - now) / NS_PER_MS));
+		if (state >= 0 || state != -ETIMEDOUT ||
+		    xen_clock_now() >= deadline)
+			return (state);
+	}
+}
+
+/*
  * Steps 1 and 2 of the handshake: choose the ring's size, grant it,
  * make the event channel, publish them, go Initialised.
  */
@@ -468,7 +501,7 @@ blkfront_connect(struct blkfront_softc *sc, bool fresh)
 	uint64_t start = xen_clock_now();
 	int state, err;
 
-	state = xenbus_wait_otherend(sc->dev, 1u << XenbusStateInitWait,
+	state = blkfront_wait_otherend(sc, 1u << XenbusStateInitWait,
 	    BLKFRONT_STEP_MS);
 	if (state < 0) {
 		printf("blkfront: %s: back end never InitWait (last %s)\n",
@@ -487,12 +520,17 @@ blkfront_connect(struct blkfront_softc *sc, bool fresh)
 		return (err);
 	}
 	/* 3. The back end maps the ring and says Connected. */
-	state = xenbus_wait_otherend(sc->dev, 1u << XenbusStateConnected,
+	state = blkfront_wait_otherend(sc, 1u << XenbusStateConnected,
 	    BLKFRONT_STEP_MS);
 	if (state < 0 || (err = blkfront_read_details(sc)) != 0 ||
 	    (err = xenbus_switch_state(sc->dev, XenbusStateConnected)) != 0) {
 		printf("blkfront: %s: back end did not connect (state %s)\n",
 		    sc->info.name, xenbus_state_name(sc->dev->otherend_state));
+		/*
+		 * It may have mapped the ring already: the close sequence
+		 * makes it unmap, so that the ring's pages can be freed.
+		 */
+		(void)xenbus_close(sc->dev, BLKFRONT_STEP_MS);
 		blkfront_ring_free(sc);
 		return (state < 0 ? state : err);
 	}
@@ -880,6 +918,64 @@ blkfront_reconnect(struct blkfront_softc *sc)
 
 /* --- Attach, close, hot-plug ----------------------------------------- */
 
+/*
+ * blkfront's worker thread: attaches disks that appeared and closes
+ * those whose back end closes.  Both wait for the back end, through
+ * xenstore watch events; the watch callbacks that notice the work run
+ * in the xenwatch thread, and if they did it there, the events of
+ * every watch with a callback - our own device/vbd watch fires for each
+ * key we write during a handshake - would pile up unread meanwhile in
+ * xenstore's queue of 8, and the back end's state event we wait for
+ * could be dropped.  So the callbacks only note the work and wake us.
+ * Its sleep is bounded (a second) only to look again regardless.
+ */
+static void
+blkfront_worker(void *arg)
+{
+	struct blkfront_softc *sc;
+	unsigned int k;
+	int n;
+
+	(void)arg;
+	for (;;) {
+		while (blkfront_work == 0)
+			(void)tsleep(&blkfront_work, "blkwork", NS_PER_SEC);
+		blkfront_work = 0;
+		if (blkfront_rescan_wanted) {
+			blkfront_rescan_wanted = false;
+			if ((n = xenbus_probe_type("vbd")) > 0) {
+				blkfront_changes += (unsigned int)n;
+				wakeup(&blkfront_changes);
+			}
+		}
+		for (k = 0; k < BLKFRONT_MAX_DISKS; k++) {
+			sc = &blkfront_softcs[k];
+			if (!sc->in_use || !sc->close_wanted)
+				continue;
+			sc->close_wanted = false;
+			blkfront_close(sc, "back end closing");
+			blkfront_changes++;
+			wakeup(&blkfront_changes);
+		}
+	}
+}
+
+/* Hand work to the worker, started on first use. */
+static void
+blkfront_kick(void)
+{
+
+	if (blkfront_td == NULL &&
+	    (blkfront_td = thread_create("blkfront", blkfront_worker,
+	    NULL)) == NULL) {
+		printf("blkfront: no thread for hot-plug work; a disk that "
+		    "comes or goes is not followed\n");
+		return;
+	}
+	blkfront_work++;
+	wakeup(&blkfront_work);
+}
+
 /* The back end's state changed (xenwatch thread): follow a close. */
 static void
 blkfront_state_changed(const char *path, const char *token, void *arg)
@@ -897,9 +993,8 @@ blkfront_state_changed(const char *path, const char *token, void *arg)
 	/* Unknown: the back end's directory is gone (the toolstack's rm). */
 	if (state == XenbusStateClosing || state == XenbusStateClosed ||
 	    state == XenbusStateUnknown) {
-		blkfront_close(sc, "back end closing");
-		blkfront_changes++;
-		wakeup(&blkfront_changes);
+		sc->close_wanted = true;
+		blkfront_kick();
 	}
 }
 
@@ -1017,15 +1112,12 @@ XENBUS_DRIVER(blkfront, "vbd", blkfront_attach, blkfront_otherend_changed);
 static void
 blkfront_vbd_changed(const char *path, const char *token, void *arg)
 {
-	int n;
 
 	(void)path;
 	(void)token;
 	(void)arg;
-	if ((n = xenbus_probe_type("vbd")) > 0) {
-		blkfront_changes += (unsigned int)n;
-		wakeup(&blkfront_changes);
-	}
+	blkfront_rescan_wanted = true;
+	blkfront_kick();
 }
 
 int

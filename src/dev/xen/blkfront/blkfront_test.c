@@ -58,7 +58,12 @@ static struct blkfront_io test_io[QMAX];
 static void *test_pages[QMAX][BLKFRONT_MAX_SEGS];
 static bool test_pages_ok;
 
-/* The pages, once; false when memory is short. */
+/*
+ * The pages, once; false when memory is short.  Every page comes from
+ * vm_page_alloc(), so it is page-aligned and in the direct map, which
+ * is what blkfront grants (arch_virt_to_frame); it need not be next to
+ * the others, as each segment of a request names its own page.
+ */
 static bool
 test_alloc(void)
 {
@@ -74,7 +79,11 @@ test_alloc(void)
 	return (true);
 }
 
-/* Sector i of io, as words. */
+/*
+ * Sector i of io, as words.  The ring counts 512-byte sectors and a
+ * segment covers sectors first_sect..last_sect of one 4 KiB page, so
+ * sector i of the I/O is in page i / 8 at offset (i % 8) * 512.
+ */
 static uint32_t *
 io_sector(struct blkfront_io *io, unsigned int i)
 {
@@ -83,6 +92,7 @@ io_sector(struct blkfront_io *io, unsigned int i)
 	    (i % BLKFRONT_SECTORS_PER_PAGE) * BLKFRONT_SECTOR));
 }
 
+/* Write the pattern of the sectors io covers into its pages. */
 static void
 io_fill(struct blkfront_io *io)
 {
@@ -94,7 +104,11 @@ io_fill(struct blkfront_io *io)
 			p[w] = blk_pattern_word(io->sector + i, w);
 }
 
-/* -1 if io holds the pattern (or zeros), else the first bad sector. */
+/*
+ * -1 if io holds the pattern (or zeros), else the first bad sector.
+ * Every word is compared: a request that put one sector of a page in
+ * the wrong place, or a page of another request, shows at once.
+ */
 static long long
 io_check(struct blkfront_io *io, bool zeros)
 {
@@ -109,7 +123,11 @@ io_check(struct blkfront_io *io, bool zeros)
 	return (-1);
 }
 
-/* Fill in io (queue slot q) for nsect sectors at sector. */
+/*
+ * Fill in io (queue slot q) for nsect sectors at sector.  Slot q always
+ * uses the same pages, test_pages[q], so a slot's I/O may only be
+ * prepared again once its previous one is done (run_range waits first).
+ */
 static struct blkfront_io *
 io_prep(unsigned int q, uint8_t op, uint64_t sector, unsigned int nsect)
 {
@@ -158,6 +176,13 @@ run_range(struct blkfront_softc *sc, uint8_t op, uint64_t first,
 	if (depth > QMAX)
 		depth = QMAX;
 	start = xen_clock_now();
+	/*
+	 * Round robin over the depth slots: the oldest I/O is the one in
+	 * slot q when we come back to it, so waiting for it in order keeps
+	 * up to depth requests on the ring while we wait.  An error stops
+	 * new submissions, but what is in flight is still waited for: its
+	 * pages must not be reused while the back end may write them.
+	 */
 	for (q = 0; (next < end && r->err == 0) || busy > 0;
 	    q = (q + 1) % depth) {
 		if (inflight[q]) {
@@ -174,6 +199,7 @@ run_range(struct blkfront_softc *sc, uint8_t op, uint64_t first,
 		}
 		if (next >= end || r->err != 0)
 			continue;
+		/* The next size of the cycle, clipped to the disk's limit. */
 		n = sizes[k];
 		k = sizes[k + 1] != 0 ? k + 1 : 0;
 		if (n > in.max_sectors)
@@ -194,7 +220,13 @@ run_range(struct blkfront_softc *sc, uint8_t op, uint64_t first,
 	r->ns = xen_clock_now() - start;
 }
 
-/* Mixed sizes: single sectors, partial pages, 11 segments, the most. */
+/*
+ * Mixed sizes: single sectors, partial pages (7, 13: a last segment
+ * that ends inside its page), exactly 11 segments (88 sectors: the most
+ * a plain request holds), 12 (89: the first that needs an indirect
+ * page), the most (256, clipped to max_sectors).  Reads use another
+ * cycle, so that no read lines up with the write that wrote it.
+ */
 static const unsigned int mixed_w[] = { 1, 7, 8, 13, 64, 88, 89, 256, 3,
     200, 0 };
 static const unsigned int mixed_r[] = { 256, 5, 16, 100, 1, 88, 33, 0 };
@@ -233,6 +265,12 @@ need_disk(unsigned long id, uint64_t sectors, bool ro, char *msg, size_t len)
 	return (sc);
 }
 
+/*
+ * blk-pattern: the whole disk written, read back and compared, then a
+ * flush.  dom0 compares the image afterwards (blk-dom0-image), so a
+ * request that went to the wrong sector and came back from there too
+ * cannot pass both.
+ */
 static void
 check_pattern(struct blkfront_softc *sc)
 {
@@ -266,6 +304,11 @@ check_pattern(struct blkfront_softc *sc)
 	    w.ios, r.ios, in.flush ? "flushed" : "no flush offered");
 }
 
+/*
+ * blk-sparse: a 1 GiB image, sparse in dom0's tmpfs.  Reading both ends
+ * checks the size and the sector arithmetic far from 0; the write at
+ * the far end is checked again by dom0 (blk-dom0-sparse).
+ */
 static void
 check_sparse(struct blkfront_softc *sc)
 {
@@ -298,6 +341,11 @@ check_sparse(struct blkfront_softc *sc)
 	    (unsigned long long)in.sectors, (unsigned long long)last);
 }
 
+/*
+ * blk-readonly: the back end says VDISK_READONLY (xl's access=ro): the
+ * write must be refused by blkfront itself, before anything is granted,
+ * and the disk must still read, with the pattern dom0 filled it with.
+ */
 static void
 check_readonly(struct blkfront_softc *sc)
 {
@@ -335,6 +383,11 @@ check_hotplug(void)
 	struct run r;
 	int err;
 
+	/*
+	 * The watch on device/vbd fires once at once (for the disks we
+	 * have), then for each change the toolstack makes; dom0 attaches
+	 * only once we said "attach", so the watch is surely in place.
+	 */
 	seen = blkfront_hotplug_count();
 	if ((err = blkfront_hotplug_start()) != 0) {
 		report("blk-attach", FAIL, "cannot watch device/vbd: %d", err);
@@ -358,6 +411,10 @@ check_hotplug(void)
 	report("blk-attach", PASS, "vbd/%u noticed through the device/vbd "
 	    "watch, connected, its first MiB read and matched", VBD_HOT);
 	tell_dom0("attached");
+	/*
+	 * xl block-detach moves the back end to Closing; the callback on
+	 * its state closes the disk (Closing, Closed) and xl returns.
+	 */
 	while (blkfront_present(VBD_HOT) && xen_clock_now() < deadline)
 		(void)blkfront_hotplug_wait(blkfront_hotplug_count(), 1000);
 	if (blkfront_present(VBD_HOT)) {
@@ -369,21 +426,41 @@ check_hotplug(void)
 	tell_dom0("detached");
 }
 
-/* Sequential throughput, largest requests, ring full. */
+/*
+ * Sequential throughput, largest requests, ring full: MiB per second
+ * of Xen's system time, through the whole path (grant, ring, event,
+ * blkback, loop device, tmpfs).  The write comes first, so that the
+ * read finds the pages in dom0's tmpfs rather than holes.
+ */
 static void
 check_perf(struct blkfront_softc *sc)
 {
 	struct blkfront_info in;
-	struct run w, r;
+	struct run w, r, w1, r1;
 	uint64_t mib;
 
+	unsigned int round;
+
 	blkfront_get_info(sc, &in);
-	run_range(sc, BLKIF_OP_WRITE, 0, in.sectors, biggest, QMAX, false, &w);
-	run_range(sc, BLKIF_OP_READ, 0, in.sectors, biggest, QMAX, false, &r);
-	if (w.err != 0 || r.err != 0 || r.bad >= 0 || w.ns == 0 || r.ns == 0) {
-		report("blk-perf", FAIL, "errors %d/%d, bad sector %lld",
-		    w.err, r.err, r.bad);
-		return;
+	/*
+	 * Two rounds, the faster of each kept: the host's two cores are
+	 * shared with dom0, QEMU and other tests, and one slow moment
+	 * halves a figure.
+	 */
+	w.ns = r.ns = UINT64_MAX;
+	for (round = 0; round < 2; round++) {
+		run_range(sc, BLKIF_OP_WRITE, 0, in.sectors, biggest, QMAX,
+		    false, &w1);
+		run_range(sc, BLKIF_OP_READ, 0, in.sectors, biggest, QMAX,
+		    false, &r1);
+		if (w1.err != 0 || r1.err != 0 || r1.bad >= 0 || w1.ns == 0 ||
+		    r1.ns == 0) {
+			report("blk-perf", FAIL, "errors %d/%d, bad sector "
+			    "%lld", w1.err, r1.err, r1.bad);
+			return;
+		}
+		w.ns = w1.ns < w.ns ? w1.ns : w.ns;
+		r.ns = r1.ns < r.ns ? r1.ns : r.ns;
 	}
 	mib = in.sectors / 2048;
 	report("blk-perf", PASS, "%llu MiB: write %llu MiB/s, read %llu "
@@ -397,7 +474,11 @@ check_perf(struct blkfront_softc *sc)
 	    (unsigned long long)(in.initwait_ns / NS_PER_US));
 }
 
-/* Probe; the disks of ids[] must all be there. */
+/*
+ * Probe; the disks of ids[] must all be there, connected, with the
+ * sizes and modes dom0's script gave them.  xenbus_probe() attaches
+ * blkfront to each vbd, which does the whole handshake there.
+ */
 static bool
 probe(const unsigned long *ids, const uint64_t *sectors, const bool *ro,
     unsigned int n)
