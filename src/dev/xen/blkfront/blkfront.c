@@ -772,7 +772,8 @@ blkfront_sleep(struct blkfront_waiter *w, uint64_t deadline)
 	err = evtchn_wait(&w->sc->waitq, NULL, blkfront_ready, w, deadline);
 	if (err != 0)
 		blkfront_kill(w->sc, "no response in time; last rsp_prod",
-		    READ_ONCE(w->sc->sring->rsp_prod));
+		    w->sc->sring != NULL ? READ_ONCE(w->sc->sring->rsp_prod) :
+		    0);
 	if (w->sc->dead && !w->sc->closed)
 		blkfront_close(w->sc, "protocol error");
 	return (err);

@@ -86,6 +86,7 @@ blkfront_ring_collect(blkif_front_ring_t *ring, struct blkfront_slots *sl,
 	(void)done;
 	(void)arg;
 	(void)bad;
+	(void)blkfront_bad_rsp;	/* yours to use */
 	/* LAB blkfront: BEGIN */
 	struct blkfront_slot *s;
 	blkif_response_t *rsp;
