@@ -215,6 +215,46 @@ xenbus_probe(void)
 	return ((int)xenbus_ndevices);
 }
 
+/*
+ * Devices that came after the probe (a hot-plug): the toolstack has
+ * written device/<type>/<id> for us.  Known node names are skipped, so
+ * a watch that fires for any change under device/<type> may call this
+ * each time.  The driver attaches in the caller's thread.
+ */
+int
+xenbus_probe_type(const char *type)
+{
+	static char ids[256];
+	char path[XENBUS_PATH_MAX];
+	struct xenbus_device *dev;
+	const char *id;
+	unsigned int i, before, added = 0;
+	bool known;
+	int n, err;
+
+	snprintf(path, sizeof(path), "device/%s", type);
+	if ((n = xs_directory(XST_NIL, path, ids, sizeof(ids))) < 0)
+		return (n == -ENOENT ? 0 : n);
+	for (id = ids; n > 0 && *id != '\0'; id += strlen(id) + 1) {
+		snprintf(path, sizeof(path), "device/%s/%s", type, id);
+		known = false;
+		for (i = 0; i < xenbus_ndevices; i++)
+			if (strcmp(xenbus_devices[i].nodename, path) == 0)
+				known = true;
+		before = xenbus_ndevices;
+		if (known || (xenbus_add_device(type, id),
+		    xenbus_ndevices == before))
+			continue;
+		added++;
+		dev = &xenbus_devices[before];
+		if (dev->driver != NULL && dev->driver->attach != NULL &&
+		    (err = dev->driver->attach(dev)) != 0)
+			printf("xenbus: %s: attach failed (error %d)\n",
+			    dev->nodename, err);
+	}
+	return ((int)added);
+}
+
 struct xenbus_device *
 xenbus_device(unsigned int i)
 {

@@ -134,6 +134,15 @@ void	xenbus_resume(bool new_domain);
 int	xenbus_probe(void);
 
 /**
+ * @brief Look again at device/<type>: add the devices that appeared
+ *	since the probe (xl block-attach, network-attach) and attach their
+ *	driver.  A device already known (same node name) is left alone.
+ *	Called by a driver's watch on device/<type>.
+ * @return how many devices were added, or a negative error number
+ */
+int	xenbus_probe_type(const char *type);
+
+/**
  * @brief The i-th device found by xenbus_probe(), or NULL.
  */
 struct xenbus_device *xenbus_device(unsigned int i);
