@@ -16,32 +16,12 @@
 
 . "$(atf_get_srcdir)/../../../tests/boot/boot.subr"
 
-# boot: run the dom0 script once per Kyua run; sets DIR.
+# boot: the one Xen boot of this program (boot_once in boot.subr); the
+# HVM guest's ISO is made first.
 boot()
 {
-	local top stamp
-	top=$(boot_top)
-	cd "$top" || atf_fail "no tree at $top"
-	mkdir -p build/xenlab
-	stamp=$PPID-$(cut -d' ' -f22 "/proc/$PPID/stat")
-	DIR=$top/build/xenlab/boot-blkfront-$stamp
-	(
-		flock 9
-		[ -f "$DIR.done" ] && exit 0
-		rm -rf "$DIR" "$DIR.out"
-		tools/xenlab/xenlab script tests/boot/blkfront.dom0 \
-		    --run "boot-blkfront-$stamp" --timeout 400 \
-		    >"$DIR.out" 2>&1
-		echo $? >"$DIR.done"
-	) 9>"$top/build/xenlab/boot-blkfront.lock"
-	[ -f "$DIR.out" ] || atf_fail "the Xen boot did not run"
-}
-
-# judge NAME: the guest's console log must satisfy the judge.
-judge()
-{
-	build/tools/judge "$DIR/guest-$1.log" >"$DIR.judge-$1" 2>&1 ||
-	    fail_with_log "guest $1 did not succeed" "$DIR.judge-$1"
+	boot_once blkfront tests/boot/blkfront.dom0 700 \
+	    "tools/mkiso -o build/XENHVM/test-hblk.iso build/XENHVM/kernel test=blkfront"
 }
 
 atf_test_case whole_disk_pattern_matches_in_guest_and_dom0
@@ -50,12 +30,12 @@ whole_disk_pattern_matches_in_guest_and_dom0_head()
 	atf_set "descr" "the guest writes a per-sector pattern over a 64 MiB" \
 	    "disk with mixed sizes and several requests in flight, reads it" \
 	    "back, flushes; dom0 finds the same bytes in the image"
-	atf_set "timeout" "450"
+	atf_set "timeout" "760"
 }
 whole_disk_pattern_matches_in_guest_and_dom0_body()
 {
 	boot
-	judge main
+	judge_guest main
 	expect_line '^domu: blk-probe: PASS' "$DIR/guest-main.log" "three disks"
 	expect_line '^domu: blk-pattern: PASS .*flushed' "$DIR/guest-main.log" \
 	    "the guest's pattern check"
@@ -67,12 +47,12 @@ sparse_and_readonly_disks_head()
 {
 	atf_set "descr" "a 1 GiB sparse disk reads zeros and takes a write" \
 	    "at its far end; a read-only disk refuses writes, reads fine"
-	atf_set "timeout" "450"
+	atf_set "timeout" "760"
 }
 sparse_and_readonly_disks_body()
 {
 	boot
-	judge main
+	judge_guest main
 	expect_line '^domu: blk-sparse: PASS' "$DIR/guest-main.log" "sparse"
 	expect_line '^domu: blk-dom0-sparse: PASS' "$DIR.out" "far end in dom0"
 	expect_line '^domu: blk-readonly: PASS .*EROFS' "$DIR/guest-main.log" \
@@ -86,12 +66,12 @@ attach_and_detach_at_run_time_head()
 {
 	atf_set "descr" "xl block-attach: the guest notices, connects, reads;" \
 	    "xl block-detach: the guest closes and xl returns"
-	atf_set "timeout" "450"
+	atf_set "timeout" "760"
 }
 attach_and_detach_at_run_time_body()
 {
 	boot
-	judge main
+	judge_guest main
 	expect_line '^domu: blk-attach: PASS' "$DIR/guest-main.log" "attach"
 	expect_line '^domu: blk-detach: PASS' "$DIR/guest-main.log" "detach"
 	expect_line '^domu: blk-dom0-hotplug: PASS' "$DIR.out" "xl's view"
@@ -102,7 +82,7 @@ throughput_with_and_without_indirect_head()
 {
 	atf_set "descr" "sequential throughput is measured with indirect" \
 	    "descriptors and a multi-page ring, and with neither"
-	atf_set "timeout" "450"
+	atf_set "timeout" "760"
 }
 throughput_with_and_without_indirect_body()
 {
@@ -117,11 +97,31 @@ throughput_with_and_without_indirect_body()
 	    "$DIR/guest-plain.log" "without"
 }
 
+atf_test_case hvm_kernel_same_disks
+hvm_kernel_same_disks_head()
+{
+	atf_set "descr" "the HVM kernel's blkfront (the same code) writes and" \
+	    "checks the 64 MiB pattern, which dom0 finds in the image, reads" \
+	    "the sparse and read-only disks, and attaches and detaches a disk"
+	atf_set "timeout" "760"
+}
+hvm_kernel_same_disks_body()
+{
+	boot
+	judge_guest hmain
+	expect_line '^domu: blk-pattern: PASS .*flushed' "$DIR/guest-hmain.log" \
+	    "the HVM guest's pattern check"
+	for check in image sparse hotplug; do
+		expect_line "^domu: hvm-blk-dom0-$check: PASS" "$DIR.out" \
+		    "dom0's $check check of the HVM guest"
+	done
+}
+
 atf_test_case whole_script_succeeds
 whole_script_succeeds_head()
 {
 	atf_set "descr" "the dom0 script ran to its end without a failure"
-	atf_set "timeout" "450"
+	atf_set "timeout" "760"
 }
 whole_script_succeeds_body()
 {
@@ -136,5 +136,6 @@ atf_init_test_cases()
 	atf_add_test_case sparse_and_readonly_disks
 	atf_add_test_case attach_and_detach_at_run_time
 	atf_add_test_case throughput_with_and_without_indirect
+	atf_add_test_case hvm_kernel_same_disks
 	atf_add_test_case whole_script_succeeds
 }
