@@ -87,10 +87,10 @@ throughput_with_and_without_indirect_head()
 throughput_with_and_without_indirect_body()
 {
 	boot
-	judge indirect
-	judge noindirect
-	judge onepage
-	judge plain
+	judge_guest indirect
+	judge_guest noindirect
+	judge_guest onepage
+	judge_guest plain
 	expect_line '^domu: blk-perf: PASS .*indirect' \
 	    "$DIR/guest-indirect.log" "with indirect descriptors"
 	expect_line '^domu: blk-perf: PASS .*\(plain\), ring 1 page' \
