@@ -16,19 +16,27 @@
 # The shared helpers (xenlab_run, expect_line, fail_with_log).
 . "$(atf_get_srcdir)/../../../tests/boot/boot.subr"
 
+# boot: the one Xen boot of this program (boot_once in boot.subr); the
+# HVM guest's ISO is made first.
+boot()
+{
+	boot_once balloon tests/boot/balloon.dom0 700 \
+	    "tools/mkiso -o build/XENHVM/test-hbal.iso build/XENHVM/kernel test=balloon"
+}
+
 atf_test_case mem_set_down_up_down_and_below_the_floor
 mem_set_down_up_down_and_below_the_floor_head()
 {
 	atf_set "descr" "xl mem-set 96, 384, 128 and 8 MiB on a 256 MiB" \
 	    "guest with maxmem 512: Xen's counts follow, the floor holds," \
 	    "every free page still works"
-	atf_set "timeout" "300"
+	atf_set "timeout" "760"
 }
 mem_set_down_up_down_and_below_the_floor_body()
 {
 	local dir log step
-	xenlab_run balloon-$$ script tests/boot/balloon.dom0
-	dir=$RUN_DIR
+	boot
+	dir=$DIR
 	log=$dir/guest-bal.log
 	build/tools/judge "$log" >"$dir.judge" 2>&1 ||
 	    fail_with_log "the balloon guest did not succeed" "$dir.judge"
@@ -48,7 +56,30 @@ mem_set_down_up_down_and_below_the_floor_body()
 	grep -E '^domu: balloon-(down|up|floor|served)' "$log"
 }
 
+atf_test_case hvm_kernel_gives_back_and_takes_again
+hvm_kernel_gives_back_and_takes_again_head()
+{
+	atf_set "descr" "the HVM kernel's balloon (the same driver): xl" \
+	    "mem-set 160 then 256 MiB; the guest reaches memory/target each" \
+	    "time and its page checks pass"
+	atf_set "timeout" "760"
+}
+hvm_kernel_gives_back_and_takes_again_body()
+{
+	boot
+	build/tools/judge "$DIR/guest-hbal.log" >"$DIR.judge-hbal" 2>&1 ||
+	    fail_with_log "the HVM balloon guest did not succeed" \
+	    "$DIR.judge-hbal"
+	for step in down-160 up-256; do
+		expect_line "^domu: hvm-dom0-$step: PASS" "$DIR.out" "dom0: $step"
+		expect_line "^domu: balloon-$step: PASS" "$DIR/guest-hbal.log" \
+		    "guest: $step"
+	done
+	grep -E '^domu: hvm-dom0-' "$DIR.out"
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case mem_set_down_up_down_and_below_the_floor
+	atf_add_test_case hvm_kernel_gives_back_and_takes_again
 }
