@@ -21,7 +21,7 @@
 boot()
 {
 	boot_once blkfront tests/boot/blkfront.dom0 700 \
-	    "tools/mkiso -o build/XENHVM/test-hblk.iso build/XENHVM/kernel test=blkfront"
+	    "tools/mkiso -o build/XENHVM/test-hblk.iso build/XENHVM/kernel test=blkfront blk_ro=xvde"
 }
 
 atf_test_case whole_disk_pattern_matches_in_guest_and_dom0

@@ -6,6 +6,7 @@
  *        51712 (xvda)    64 MiB, read-write, zeros
  *        51728 (xvdb)    1 GiB sparse, read-write
  *        51744 (xvdc)    4 MiB read-only, filled by dom0 with the pattern
+ *                        (51776, xvde, with blk_ro=xvde: see vbd_ro())
  *     blk-probe      the three disks attach, connect, with their sizes
  *     blk-pattern    the whole of xvda written with the pattern
  *                    (blkfront_pattern.h), mixed request sizes, as many
@@ -35,7 +36,9 @@
 
 #include "dev/xen/blkfront/blkfront.h"
 #include "dev/xen/blkfront/blkfront_pattern.h"
+#include "kern/arch.h"
 #include "kern/callout.h"
+#include "kern/cmdline.h"
 #include "kern/errno.h"
 #include "kern/libkern.h"
 #include "kern/report.h"
@@ -48,6 +51,7 @@
 #define	VBD_A		51712	/* xvda */
 #define	VBD_B		51728	/* xvdb */
 #define	VBD_RO		51744	/* xvdc */
+#define	VBD_RO_HVM	51776	/* xvde: see vbd_ro() */
 #define	VBD_HOT		51760	/* xvdd, attached at run time */
 #define	IO_MS		30000	/* one I/O */
 #define	DOM0_MS		120000	/* dom0's steps */
@@ -506,10 +510,28 @@ probe(const unsigned long *ids, const uint64_t *sectors, const bool *ro,
 	return (true);
 }
 
+/*
+ * The read-only disk: xvdc, or xvde with blk_ro=xvde on the command
+ * line.  An HVM guest cannot have a read-only xvdc: qemu emulates an HVM
+ * guest's first four disks as IDE as well, and refuses a read-only IDE
+ * disk, so its test (tests/boot/blkfront.dom0) names xvde, which is PV
+ * only.
+ */
+static unsigned long
+vbd_ro(void)
+{
+	char name[8];
+
+	if (cmdline_get(boot_info.cmdline, "blk_ro", name, sizeof(name)) > 0 &&
+	    strcmp(name, "xvde") == 0)
+		return (VBD_RO_HVM);
+	return (VBD_RO);
+}
+
 static void
 test_blkfront(void)
 {
-	static const unsigned long ids[] = { VBD_A, VBD_B, VBD_RO };
+	const unsigned long ids[] = { VBD_A, VBD_B, vbd_ro() };
 	static const uint64_t sectors[] = { 131072, 2097152, 8192 };
 	static const bool ro[] = { false, false, true };
 	int err;
@@ -519,7 +541,7 @@ test_blkfront(void)
 	check_pattern(blkfront_find(VBD_A));
 	tell_dom0("written");
 	check_sparse(blkfront_find(VBD_B));
-	check_readonly(blkfront_find(VBD_RO));
+	check_readonly(blkfront_find(ids[2]));
 	check_perf(blkfront_find(VBD_A));
 	check_hotplug();
 	/* Serve until dom0 says stop. */
