@@ -237,7 +237,7 @@ test_netfront(void)
 
 	if (cmdline_get(boot_info.cmdline, "peer", arg, sizeof(arg)) < 0)
 		strlcpy(arg, DEFAULT_PEER, sizeof(arg));
-	if (net_parse_addr(arg, &peer, &prefix) != 0) {
+	if (inet_parse_addr(arg, &peer, &prefix) != 0) {
 		report("nf-connect", FAIL, "peer=%s is not an address", arg);
 		return;
 	}

@@ -183,6 +183,36 @@ ipv4_build(uint8_t *hdr, uint32_t src, uint32_t dst, uint8_t proto,
 	inet_put16(hdr + 10, inet_cksum_fold(inet_sum(hdr, IP_HDR_LEN, 0)));
 }
 
+int
+inet_parse_addr(const char *s, uint32_t *addr, unsigned int *prefix)
+{
+	uint32_t a = 0, part;
+	unsigned int i, digits;
+
+	for (i = 0; i < 4; i++) {
+		for (part = 0, digits = 0; *s >= '0' && *s <= '9' &&
+		    digits < 4; s++, digits++)
+			part = part * 10 + (uint32_t)(*s - '0');
+		if (digits == 0 || part > 255)
+			return (-INET_EFORMAT);
+		a = a << 8 | part;
+		if (i < 3 && *s++ != '.')
+			return (-INET_EFORMAT);
+	}
+	if (*s == '/') {
+		for (s++, part = 0, digits = 0; *s >= '0' && *s <= '9' &&
+		    digits < 3; s++, digits++)
+			part = part * 10 + (uint32_t)(*s - '0');
+		if (digits == 0 || part < 1 || part > 32)
+			return (-INET_EFORMAT);
+		*prefix = part;
+	}
+	if (*s != '\0')
+		return (-INET_EFORMAT);
+	*addr = a;
+	return (0);
+}
+
 const char *
 inet_error_name(int err)
 {

@@ -201,6 +201,13 @@ void	ipv4_build(uint8_t *hdr, uint32_t src, uint32_t dst, uint8_t proto,
 	    uint16_t id, size_t plen);
 
 /**
+ * @brief Parse "a.b.c.d" or "a.b.c.d/prefix" (prefix 1..32; *prefix
+ *	left alone when absent), as given by ip= on the command line.
+ * @return 0, or -INET_EFORMAT
+ */
+int	inet_parse_addr(const char *s, uint32_t *addr, unsigned int *prefix);
+
+/**
  * @brief A short name for a parser error, for messages and counters.
  */
 const char	*inet_error_name(int err);

@@ -70,36 +70,6 @@ static const uint8_t ether_broadcast[ETHER_ADDR_LEN] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 int
-net_parse_addr(const char *s, uint32_t *addr, unsigned int *prefix)
-{
-	uint32_t a = 0, part;
-	unsigned int i, digits;
-
-	for (i = 0; i < 4; i++) {
-		for (part = 0, digits = 0; *s >= '0' && *s <= '9' &&
-		    digits < 4; s++, digits++)
-			part = part * 10 + (uint32_t)(*s - '0');
-		if (digits == 0 || part > 255)
-			return (-EINVAL);
-		a = a << 8 | part;
-		if (i < 3 && *s++ != '.')
-			return (-EINVAL);
-	}
-	if (*s == '/') {
-		for (s++, part = 0, digits = 0; *s >= '0' && *s <= '9' &&
-		    digits < 3; s++, digits++)
-			part = part * 10 + (uint32_t)(*s - '0');
-		if (digits == 0 || part < 1 || part > 32)
-			return (-EINVAL);
-		*prefix = part;
-	}
-	if (*s != '\0')
-		return (-EINVAL);
-	*addr = a;
-	return (0);
-}
-
-int
 net_config(const char *cmdline)
 {
 	char value[32];
@@ -109,14 +79,14 @@ net_config(const char *cmdline)
 
 	len = cmdline_get(cmdline, "ip", value, sizeof(value));
 	if (len < 0 || (size_t)len >= sizeof(value) ||
-	    net_parse_addr(value, &addr, &prefix) != 0) {
+	    inet_parse_addr(value, &addr, &prefix) != 0) {
 		if (len >= 0) {
 			printf("net: ip=%s does not parse (ADDR/PREFIX); "
 			    "using %s\n", value, NET_DEFAULT_ADDR);
 			err = -EINVAL;
 		}
 		prefix = 32;
-		(void)net_parse_addr(NET_DEFAULT_ADDR, &addr, &prefix);
+		(void)inet_parse_addr(NET_DEFAULT_ADDR, &addr, &prefix);
 	}
 	mtx_lock(&net_lock);
 	net_addr = addr;

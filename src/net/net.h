@@ -75,13 +75,6 @@ struct net_stats {
 int	net_config(const char *cmdline);
 
 /**
- * @brief Parse "a.b.c.d" or "a.b.c.d/prefix" (prefix 1..32; *prefix
- *	left alone when absent).
- * @return 0, or -EINVAL
- */
-int	net_parse_addr(const char *s, uint32_t *addr, unsigned int *prefix);
-
-/**
  * @brief Make ifp the stack's interface (one at a time; a second
  *	attach replaces the first, as after a re-attach of the device).
  */
