@@ -69,6 +69,7 @@
 #include "xen/xenbus.h"
 #include "xen/xenstore.h"
 #include "dev/xen/netfront/netfront.h"
+#include "dev/xen/netfront/netfront_rx.h"
 
 #include <xen/io/ring.h>
 #include <xen/io/netif.h>
@@ -84,6 +85,8 @@
 #define	NF_FRAME_SLOTS		((NF_FRAME_MAX + NF_PAGE - 1) / NF_PAGE)
 /* How long the service thread sleeps without an event (it re-checks). */
 #define	NF_IDLE_MS		250
+/* How often it reads the back end's state, in case a watch event was lost. */
+#define	NF_RECHECK_MS		1000
 #define	NF_NO_GREF		(-1)
 
 _Static_assert(NF_RX_RING_SIZE == 256 && NF_TX_RING_SIZE == 256,
@@ -341,9 +344,10 @@ netfront_rx_next(struct netfront_softc *sc)
 {
 	netif_rx_response_t *rsp;
 	netif_extra_info_t *extra;
+	struct netfront_rx_rsp r;
 	RING_IDX cons, prod;
 	unsigned int slot;
-	uint16_t id, offset, flags;
+	uint16_t offset, flags;
 	int16_t status;
 	int more;
 
@@ -381,21 +385,24 @@ netfront_rx_next(struct netfront_softc *sc)
 			netfront_rx_repost(sc, slot);
 			continue;
 		}
-		id = READ_ONCE(rsp->id);
-		offset = READ_ONCE(rsp->offset);
-		flags = READ_ONCE(rsp->flags);
-		status = READ_ONCE(rsp->status);
-		if (id != slot) {
+		/* Each field read once into r, then checked (lab 06). */
+		memset(&r, 0, sizeof(r));
+		switch (netfront_rx_read(rsp, slot, &r)) {
+		case NETFRONT_RX_OK:
+			break;
+		case NETFRONT_RX_BADID:
 			netfront_fail(sc, "rx response %u has id %u; the "
-			    "buffer posted there is %u", cons, id, slot);
+			    "buffer posted there is %u", cons, r.id, slot);
 			return (-EINVAL);
-		}
-		if (status > 0 && (size_t)offset + (size_t)status > NF_PAGE) {
+		default:
 			netfront_fail(sc, "rx response %u: %d bytes at "
-			    "offset %u do not fit a page", cons, status,
-			    offset);
+			    "offset %u do not fit a page", cons, r.status,
+			    r.offset);
 			return (-EINVAL);
 		}
+		offset = r.offset;
+		flags = r.flags;
+		status = r.status;
 		if (sc->frame_slots == 0)
 			sc->frame_flags = flags;
 		sc->frame_slots++;
@@ -547,21 +554,17 @@ netfront_poll(struct netfront_softc *sc)
 	}
 	while (sc->state == NF_UP && (r = netfront_rx_next(sc)) == 1) {
 		len = sc->frame_len;
-		flags = 0;
 		/*
 		 * NETRXF_csum_blank: the sender left the transport
 		 * checksum to offload; the packet has NO valid checksum
 		 * yet and must not be dropped for it (net/inet.c).
 		 * NETRXF_data_validated: netback checked it.
 		 */
-		if (sc->frame_flags & NETRXF_csum_blank) {
-			flags |= NET_CSUM_BLANK;
+		flags = netfront_rx_csum((uint16_t)sc->frame_flags);
+		if (flags & NET_CSUM_BLANK)
 			sc->info.rx_csum_blank++;
-		}
-		if (sc->frame_flags & NETRXF_data_validated) {
-			flags |= NET_CSUM_VALIDATED;
+		if (flags & NET_CSUM_VALIDATED)
 			sc->info.rx_data_validated++;
-		}
 		sc->info.rx_packets++;
 		sc->info.rx_bytes += len;
 		netfront_rx_reset(sc);
@@ -575,14 +578,27 @@ netfront_poll(struct netfront_softc *sc)
 	mtx_unlock(&sc->lock);
 }
 
-/* The service thread: one per device, for the kernel's lifetime. */
+/*
+ * The service thread: one per device, for the kernel's lifetime.  Also
+ * the safety net of the state machine: xenstore queues at most 8 watch
+ * events, and a burst of writes under device/vif (the toolstack's, at
+ * attach and detach) can drop the one that said the back end moved; so
+ * every NF_RECHECK_MS the thread runs netfront_step() itself, which
+ * reads both states afresh and is idempotent.
+ */
 static void
 netfront_service(void *arg)
 {
 	struct netfront_softc *sc = arg;
+	uint64_t recheck = 0;
 	bool ask_close;
 
 	for (;;) {
+		if (xen_clock_now() >= recheck) {
+			netfront_step(sc);
+			recheck = xen_clock_now() +
+			    (uint64_t)NF_RECHECK_MS * NS_PER_MS;
+		}
 		mtx_lock(&sc->lock);
 		ask_close = sc->state == NF_FAILED && !sc->close_asked;
 		if (ask_close)
