@@ -49,7 +49,11 @@ struct ping_series {
 	uint64_t	min, max, total;	/* ns */
 };
 
-/* Ping peer count times with datalen bytes; record the round trips. */
+/*
+ * Ping peer count times with datalen bytes; record the round trips.
+ * One at a time: each waits for its reply or PING_MS, so a lost reply
+ * costs its bound and the series goes on (the count says how many).
+ */
 static void
 ping_series(uint32_t peer, unsigned int count, size_t datalen,
     uint16_t seq0, struct ping_series *ps)
@@ -93,7 +97,11 @@ ping_describe(const struct ping_series *ps, char *buf, size_t size)
 	    (unsigned long)(ps->max / 1000));
 }
 
-/* Wait until unit is connected, within timeout_ms. */
+/*
+ * Wait until unit is connected, within timeout_ms.  The handshake runs
+ * in the xenwatch and netfront threads; this one sleeps on the driver's
+ * change counter, waking at least every 500 ms to look again.
+ */
 static bool
 wait_connected(unsigned int unit, unsigned int timeout_ms,
     struct netfront_info *info)
@@ -137,7 +145,13 @@ serve(uint32_t peer)
 	bool gone = false, back = false, done = false;
 	int unit;
 
-	ps.received = 0;
+	/*
+	 * One pass a second at least: look for dom0's done key, wait for a
+	 * connect or disconnect, then judge the units.  "Gone" is no unit
+	 * connected; "back" is one connected again after that (the same
+	 * vif/0 re-created, or a new vif/N).
+	 */
+	memset(&ps, 0, sizeof(ps));
 	while (xen_clock_now() < deadline) {
 		if (xs_read(XST_NIL, "data/netfront/done", value,
 		    sizeof(value)) >= 0) {
@@ -241,6 +255,10 @@ test_netfront(void)
 		report("nf-connect", FAIL, "peer=%s is not an address", arg);
 		return;
 	}
+	/*
+	 * xenbus_probe() attaches netfront to vif/0; the handshake then
+	 * goes on in other threads while this one waits for its end.
+	 */
 	t0 = xen_clock_now();
 	if ((found = xenbus_probe()) < 0) {
 		report("nf-connect", FAIL, "xenbus_probe: error %d", found);
@@ -275,6 +293,7 @@ test_netfront(void)
 		report("nf-ping-out", FAIL, "%s to %s (56 bytes); %s (1472 "
 		    "bytes)", d1, arg, d2);
 
+	/* dom0 starts its pings, UDP echo and detach after this key. */
 	(void)xs_write(XST_NIL, "data/netfront/ready", "1");
 	serve(peer);
 	report_serving();

@@ -69,6 +69,11 @@ static uint8_t net_ping_frame[NET_FRAME_MAX];
 static const uint8_t ether_broadcast[ETHER_ADDR_LEN] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+/*
+ * The address is read once, at the first attach: a re-attached device
+ * keeps it.  A malformed ip= is reported and the default used, rather
+ * than leaving the guest unreachable with no address at all.
+ */
 int
 net_config(const char *cmdline)
 {
@@ -97,6 +102,12 @@ net_config(const char *cmdline)
 	return (err);
 }
 
+/*
+ * The stack's locks are set up here rather than at boot: the stack is
+ * only linked with a network driver, and main.c starts no subsystem it
+ * does not know about.  The first attach comes from xenbus_probe(), in
+ * a thread, so mtx_init() and the command line are both available.
+ */
 void
 net_attach(struct ifnet *ifp)
 {
@@ -115,6 +126,12 @@ net_attach(struct ifnet *ifp)
 	mtx_unlock(&net_lock);
 }
 
+/*
+ * After this, net_input() ignores frames from ifp and net_ping() finds
+ * no interface: the driver may tear its rings down.  A frame already
+ * being answered in the driver's thread is sent and refused by the
+ * driver (its state is no longer UP), which is what a NIC does too.
+ */
 void
 net_detach(struct ifnet *ifp)
 {
@@ -127,6 +144,7 @@ net_detach(struct ifnet *ifp)
 	mtx_unlock(&net_lock);
 }
 
+/* Written once by net_config(), before any reader: no lock needed. */
 void
 net_get_addr(uint32_t *addr, unsigned int *prefix)
 {
@@ -196,7 +214,11 @@ arp_learn(uint32_t addr, const uint8_t *mac)
 	wakeup(net_arp);
 }
 
-/* Find addr in the cache (net_lock held). */
+/*
+ * Find addr in the cache (net_lock held).  Entries never expire: the
+ * cache is cleared when an interface attaches, and on a test bridge the
+ * peers do not move; a real stack would age them (RFC 1122, 2.3.2.1).
+ */
 static bool
 arp_lookup(uint32_t addr, uint8_t *mac)
 {
@@ -407,6 +429,7 @@ net_input(struct ifnet *ifp, uint8_t *frame, size_t len,
 	uint16_t type;
 	int err;
 
+	/* A frame from an interface we no longer use (detach race). */
 	if (!net_inited || ifp != net_ifp)
 		return;
 	mtx_lock(&net_lock);
@@ -438,6 +461,7 @@ net_input(struct ifnet *ifp, uint8_t *frame, size_t len,
 		mtx_unlock(&net_lock);
 		return;
 	}
+	/* Not for us: no forwarding, and broadcasts carry nothing we serve. */
 	if (ip.dst != net_addr)
 		return;
 	if (ip.proto == IP_PROTO_ICMP)
@@ -492,6 +516,12 @@ net_ping(uint32_t dst, uint16_t seq, size_t datalen, unsigned int timeout_ms,
 	size_t i, plen = ICMP_HDR_LEN + datalen;
 	int err;
 
+	/*
+	 * The order: an interface, a size that fits its MTU (we send no
+	 * fragments), the peer's hardware address (which may sleep in
+	 * arp_resolve, without any lock), and only then the frame, built
+	 * in the one static buffer under net_ping_lock.
+	 */
 	if (!net_inited || (ifp = net_ifp) == NULL)
 		return (-ENOTCONN);
 	if (IP_HDR_LEN + plen > ifp->if_mtu)
@@ -519,6 +549,11 @@ net_ping(uint32_t dst, uint16_t seq, size_t datalen, unsigned int timeout_ms,
 	net_ping_state.sent = xen_clock_now();
 	mtx_unlock(&net_lock);
 	err = net_output(ifp, frame, ETHER_HDR_LEN + IP_HDR_LEN + plen, 0);
+	/*
+	 * Sleep until icmp_input() matches the reply (id and sequence) and
+	 * wakes us, or the deadline; each wake-up tests again, so a stray
+	 * wakeup() or a reply to an older ping ends nothing early.
+	 */
 	mtx_lock(&net_lock);
 	deadline = net_ping_state.sent + (uint64_t)timeout_ms * NS_PER_MS;
 	while (err == 0 && !net_ping_state.answered) {
