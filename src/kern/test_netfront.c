@@ -39,7 +39,7 @@
 #include "dev/xen/netfront/netfront.h"
 
 #define	CONNECT_MS	30000		/* probe to Connected */
-#define	SERVE_MS	240000		/* the whole serve phase */
+#define	SERVE_MS	360000		/* the whole serve phase */
 #define	PING_MS		2000		/* one echo's bound */
 #define	DEFAULT_PEER	"169.254.0.1"
 

@@ -33,13 +33,13 @@ netfront_under_xen_head()
 {
 	atf_set "descr" "netfront against netback: handshake, pings both" \
 	    "ways, a 4 MiB UDP echo, detach and re-attach at run time"
-	atf_set "timeout" "330"
+	atf_set "timeout" "480"
 }
 netfront_under_xen_body()
 {
 	local log
 
-	XENLAB_TIMEOUT=290 xenlab_run boot-netfront-$$ script \
+	XENLAB_TIMEOUT=420 xenlab_run boot-netfront-$$ script \
 	    tests/boot/netfront.dom0
 	dir=$RUN_DIR
 	log=$dir/guest-nf.log
@@ -61,6 +61,8 @@ netfront_under_xen_body()
 	    "$dir.out" "dom0 pings the guest 200 times"
 	check '^domu: nf-udp-echo: PASS udpecho: PASS 4194304 bytes' \
 	    "$dir.out" "4 MiB UDP echo"
+	check '^domu: nf-dom0-ping-jumbo: PASS 10 packets transmitted, 10 received' \
+	    "$dir.out" "8000-byte pings: scatter-gather"
 	check '^domu: nf-detach: PASS' "$dir.out" "xl network-detach"
 	check '^domu: nf-attach: PASS' "$dir.out" "xl network-attach"
 	check '^domu: nf-dom0-ping-reattach: PASS 20 packets transmitted, 20 received' \

@@ -885,6 +885,16 @@ netfront_step(struct netfront_softc *sc)
 		    fstate < XenbusStateClosing && netfront_connect(sc) != 0)
 			(void)xenbus_switch_state(&sc->xdev,
 			    XenbusStateClosing);
+		/*
+		 * Back to InitWait while we use the rings: a state jumping
+		 * backwards, which no back end may do without closing
+		 * first.  The rings are no longer trusted.
+		 */
+		mtx_lock(&sc->lock);
+		if (sc->state == NF_UP)
+			netfront_fail(sc, "back end went back to InitWait "
+			    "while Connected");
+		mtx_unlock(&sc->lock);
 		break;
 	case XenbusStateConnected:
 		mtx_lock(&sc->lock);
