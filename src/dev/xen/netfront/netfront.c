@@ -155,13 +155,15 @@ struct netfront_softc {
 };
 
 static struct netfront_softc netfront_softc[NETFRONT_MAX_UNITS];
-static bool netfront_hotplug_watched;
+static bool netfront_inited;
+static struct mtx netfront_scan_lock;	/* one netfront_scan() at a time */
 /* Connects and disconnects, for netfront_wait_change(), under
    netfront_changes_lock; waiters sleep on netfront_changes. */
 static unsigned int netfront_changes;
 static struct mtx netfront_changes_lock;
 
 static void	netfront_step(struct netfront_softc *sc);
+static void	netfront_scan(void);
 
 /* Count a connect or disconnect and wake anyone waiting for one. */
 static void
@@ -596,6 +598,7 @@ netfront_service(void *arg)
 	for (;;) {
 		if (xen_clock_now() >= recheck) {
 			netfront_step(sc);
+			netfront_scan();
 			recheck = xen_clock_now() +
 			    (uint64_t)NF_RECHECK_MS * NS_PER_MS;
 		}
@@ -961,13 +964,17 @@ netfront_state_cb(const char *path, const char *token, void *arg)
 static int	netfront_attach(struct xenbus_device *dev);
 
 /*
- * The watch callback on device/vif: a device added at run time (xl
- * network-attach) gets a unit.  A device that comes back under a name
- * we know is picked up by its unit's own watch, which sees the back
- * end's new directory move to InitWait.
+ * Look for devices added at run time (xl network-attach under a new
+ * id): each gets a unit.  A device that comes back under a name we know
+ * is picked up by its unit's own watch, which sees the back end's new
+ * directory move to InitWait.  Called by the service threads every
+ * NF_RECHECK_MS rather than from a watch on device/vif: such a watch
+ * fires for every node written below it (the toolstack writes some 15
+ * per device, we write 7), and xenstore's one queue of 8 events, shared
+ * with every other driver, would overflow and drop their events too.
  */
 static void
-netfront_hotplug_cb(const char *path, const char *token, void *arg)
+netfront_scan(void)
 {
 	static char ids[128];
 	char name[XENBUS_PATH_MAX];
@@ -977,9 +984,7 @@ netfront_hotplug_cb(const char *path, const char *token, void *arg)
 	bool known;
 	int n;
 
-	(void)path;
-	(void)token;
-	(void)arg;
+	mtx_lock(&netfront_scan_lock);
 	n = xs_directory(XST_NIL, "device/vif", ids, sizeof(ids));
 	for (id = ids; n > 0 && *id != '\0'; id += strlen(id) + 1) {
 		snprintf(name, sizeof(name), "device/vif/%s", id);
@@ -990,6 +995,7 @@ netfront_hotplug_cb(const char *path, const char *token, void *arg)
 		if (!known && xenbus_device_init(&dev, "vif", id) == 0)
 			(void)netfront_attach(&dev);
 	}
+	mtx_unlock(&netfront_scan_lock);
 }
 
 /*
@@ -1005,8 +1011,11 @@ netfront_attach(struct xenbus_device *dev)
 	unsigned int i;
 	int err;
 
-	if (!netfront_hotplug_watched)
+	if (!netfront_inited) {
 		mtx_init(&netfront_changes_lock, "nfchanges");
+		mtx_init(&netfront_scan_lock, "nfscan");
+		netfront_inited = true;
+	}
 	for (i = 0; i < NETFRONT_MAX_UNITS && sc == NULL; i++)
 		if (!netfront_softc[i].used)
 			sc = &netfront_softc[i];
@@ -1042,18 +1051,12 @@ netfront_attach(struct xenbus_device *dev)
 	    sc->unit, dev->otherend);
 	snprintf(sc->token, sizeof(sc->token), "netfront%u", sc->unit);
 	snprintf(path, sizeof(path), "%s/state", sc->xdev.otherend);
+	/* Without the watch, the service thread's re-check still works. */
 	if ((err = xs_watch_callback(path, sc->token, netfront_state_cb,
 	    sc)) != 0)
-		printf("netfront: %s: cannot watch %s (error %d)\n",
-		    dev->nodename, path, err);
-	if (!netfront_hotplug_watched) {
-		netfront_hotplug_watched = true;
-		if ((err = xs_watch_callback("device/vif", "netfront-hotplug",
-		    netfront_hotplug_cb, NULL)) != 0)
-			printf("netfront: cannot watch device/vif (error "
-			    "%d): no hot-plug\n", err);
-	}
-	return (err);
+		printf("netfront: %s: cannot watch %s (error %d); following "
+		    "it once a second\n", dev->nodename, path, err);
+	return (0);
 }
 
 XENBUS_DRIVER(netfront, "vif", netfront_attach, NULL);
@@ -1081,7 +1084,7 @@ netfront_wait_change(unsigned int seen, unsigned int timeout_ms)
 	uint64_t now;
 	unsigned int changes;
 
-	if (!netfront_hotplug_watched)
+	if (!netfront_inited)
 		return (0);	/* nothing ever attached */
 	mtx_lock(&netfront_changes_lock);
 	while (netfront_changes == seen && (now = xen_clock_now()) < deadline)
