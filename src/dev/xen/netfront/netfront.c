@@ -376,13 +376,13 @@ netfront_rx_next(struct netfront_softc *sc)
 			/*
 			 * This slot holds a netif_extra_info (GSO, hash),
 			 * not a response: we asked for none, so it is
-			 * skipped, and the frame with it dropped.  Its
-			 * buffer is the request's at this index.
+			 * skipped (its frame was marked bad when its first
+			 * slot announced it).  Its buffer is the request's
+			 * at this index.
 			 */
 			extra = (netif_extra_info_t *)rsp;
 			sc->rx_extra = (READ_ONCE(extra->flags) &
 			    XEN_NETIF_EXTRA_FLAG_MORE) != 0;
-			sc->frame_bad = true;
 			sc->rx.rsp_cons = cons + 1;
 			netfront_rx_repost(sc, slot);
 			continue;
@@ -423,8 +423,14 @@ netfront_rx_next(struct netfront_softc *sc)
 			    sc->rxb[slot].page + offset, (size_t)status);
 			sc->frame_len += (size_t)status;
 		}
-		if (flags & NETRXF_extra_info)
+		/*
+		 * Extra-info slots follow: the frame is dropped, and the
+		 * extras are skipped even if the frame ends with this slot.
+		 */
+		if (flags & NETRXF_extra_info) {
 			sc->rx_extra = true;
+			sc->frame_bad = true;
+		}
 		/* The data is ours now: the buffer can go back at once. */
 		sc->rx.rsp_cons = cons + 1;
 		netfront_rx_repost(sc, slot);
