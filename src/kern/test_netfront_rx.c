@@ -73,7 +73,7 @@ check_read(void)
 	    r.id != 5 || r.offset != 16 || r.status != 98 ||
 	    r.flags != NETRXF_data_validated) {
 		report("nf-rx-read", FAIL, "a good response read as id %u "
-		    "offset %u flags %#x status %d; expected 5 16 %#x 98",
+		    "offset %u flags 0x%x status %d; expected 5 16 0x%x 98",
 		    r.id, r.offset, r.flags, r.status, NETRXF_data_validated);
 		return;
 	}
@@ -110,7 +110,7 @@ check_csum(void)
 	    netfront_rx_csum(0) != 0 ||
 	    netfront_rx_csum(NETRXF_more_data) != 0) {
 		report("nf-rx-csum", FAIL, "NETRXF_csum_blank|data_validated "
-		    "became %#x, expected %#x", flags,
+		    "became 0x%x, expected 0x%x", flags,
 		    NET_CSUM_BLANK | NET_CSUM_VALIDATED);
 		return;
 	}
