@@ -51,6 +51,7 @@ UNIT_TEST_OBJS_xenstore_test	 = $(TOOLS_OBJDIR)/src/xen/xs_msg.o
 UNIT_TEST_OBJS_gnttab_test	 = $(TOOLS_OBJDIR)/src/xen/gnttab_v1.o
 UNIT_TEST_OBJS_pvclock_test	 = $(TOOLS_OBJDIR)/src/xen/pvclock.o
 UNIT_TEST_OBJS_blkfront_ring_test = $(TOOLS_OBJDIR)/src/dev/xen/blkfront/blkfront_ring.o
+UNIT_TEST_OBJS_inet_test	 = $(TOOLS_OBJDIR)/src/net/inet.o
 
 ATF_CFLAGS	?=
 ATF_LIBS	?= -latf-c

@@ -133,18 +133,13 @@ xenbus_read_otherend(struct xenbus_device *dev)
  * Add device/<type>/<id> to the table, unless it is malformed or the
  * table is full.
  */
-static void
-xenbus_add_device(const char *type, const char *id)
+int
+xenbus_device_init(struct xenbus_device *dev, const char *type,
+    const char *id)
 {
-	struct xenbus_device *dev = &xenbus_devices[xenbus_ndevices];
 	char path[XENBUS_PATH_MAX + 8];
-	int n;
+	int n, err;
 
-	if (xenbus_ndevices == XENBUS_MAX_DEVICES) {
-		printf("xenbus: more than %d devices; device/%s/%s ignored\n",
-		    XENBUS_MAX_DEVICES, type, id);
-		return;
-	}
 	memset(dev, 0, sizeof(*dev));
 	n = snprintf(dev->nodename, sizeof(dev->nodename), "device/%s/%s",
 	    type, id);
@@ -152,14 +147,29 @@ xenbus_add_device(const char *type, const char *id)
 	    (size_t)n >= sizeof(dev->nodename)) {
 		printf("xenbus: device/%s/%s: name too long; ignored\n", type,
 		    id);
-		return;
+		return (-E2BIG);
 	}
 	strlcpy(dev->type, type, sizeof(dev->type));
-	if (xenbus_read_otherend(dev) != 0)
-		return;
+	if ((err = xenbus_read_otherend(dev)) != 0)
+		return (err);
 	snprintf(path, sizeof(path), "%s/state", dev->otherend);
 	dev->otherend_state = xenbus_read_state(path);
 	dev->driver = xenbus_find_driver(type);
+	return (0);
+}
+
+static void
+xenbus_add_device(const char *type, const char *id)
+{
+	struct xenbus_device *dev = &xenbus_devices[xenbus_ndevices];
+
+	if (xenbus_ndevices == XENBUS_MAX_DEVICES) {
+		printf("xenbus: more than %d devices; device/%s/%s ignored\n",
+		    XENBUS_MAX_DEVICES, type, id);
+		return;
+	}
+	if (xenbus_device_init(dev, type, id) != 0)
+		return;
 	xenbus_ndevices++;
 	printf("xenbus: %s: back end %s (domain %u), %s; %s\n", dev->nodename,
 	    dev->otherend, dev->otherend_id,

@@ -143,6 +143,17 @@ int	xenbus_probe(void);
 int	xenbus_probe_type(const char *type);
 
 /**
+ * @brief Fill *dev for device/<type>/<id>: its node names, its back
+ *	end (read and checked as xenbus_probe() does), the back end's
+ *	state and the registered driver.  For a driver that finds devices
+ *	hot-plugged after xenbus_probe() (netfront watches device/vif).
+ * @return 0, or a negative error number (names too long, no usable
+ *	backend or backend-id)
+ */
+int	xenbus_device_init(struct xenbus_device *dev, const char *type,
+	    const char *id);
+
+/**
  * @brief The i-th device found by xenbus_probe(), or NULL.
  */
 struct xenbus_device *xenbus_device(unsigned int i);
