@@ -13,7 +13,7 @@
 # nf-attach); each failure is reported, not only the first.
 #
 
-# The shared helpers (boot_top, xenlab_run, fail_with_log, expect_line).
+# The shared helpers (boot_once, fail_with_log, expect_line).
 . "$(atf_get_srcdir)/../../../tests/boot/boot.subr"
 
 # check RE FILE WHAT: FILE must contain a line matching RE; remember a
@@ -28,26 +28,24 @@ check()
 	fi
 }
 
-atf_test_case netfront_under_xen
-netfront_under_xen_head()
+# boot: the one Xen boot of this program (boot_once in boot.subr); the
+# HVM guest's ISO is made first.
+boot()
 {
-	atf_set "descr" "netfront against netback: handshake, pings both" \
-	    "ways, a 4 MiB UDP echo, detach and re-attach at run time"
-	atf_set "timeout" "480"
+	boot_once netfront tests/boot/netfront.dom0 700 \
+	    "tools/mkiso -o build/XENHVM/test-hnf.iso build/XENHVM/kernel test=netfront ip=169.254.0.3/16 peer=169.254.0.1"
 }
-netfront_under_xen_body()
+
+# check_guest NAME PREFIX: the checks of one guest (NAME) and of dom0's
+# part for it (lines PREFIXnf-*).
+check_guest()
 {
-	local log
+	local log=$DIR/guest-$1.log p=$2
 
-	XENLAB_TIMEOUT=420 xenlab_run boot-netfront-$$ script \
-	    tests/boot/netfront.dom0
-	dir=$RUN_DIR
-	log=$dir/guest-nf.log
-
-	if ! build/tools/judge "$log" >"$dir/judge-nf.out" 2>&1; then
+	if ! build/tools/judge "$log" >"$DIR.judge-$1" 2>&1; then
 		echo "--- the guest did not succeed:" >&2
-		cat "$dir/judge-nf.out" >&2
-		failures="$failures; guest nf failed"
+		cat "$DIR.judge-$1" >&2
+		failures="$failures; guest $1 failed"
 	fi
 	# The guest's side.
 	check '^domu: nf-connect: PASS device/vif/0' "$log" "handshake"
@@ -57,21 +55,48 @@ netfront_under_xen_body()
 	    "guest saw detach and re-attach"
 	check '^domu: nf-serve: PASS' "$log" "guest served, no protocol error"
 	# dom0's side.
-	check '^domu: nf-dom0-ping: PASS ([0-9]+) packets transmitted, \1 received' \
-	    "$dir.out" "dom0 pings the guest 200 times"
-	check '^domu: nf-udp-echo: PASS udpecho: PASS 4194304 bytes' \
-	    "$dir.out" "4 MiB UDP echo"
-	check '^domu: nf-dom0-ping-jumbo: PASS ([0-9]+) packets transmitted, \1 received' \
-	    "$dir.out" "8000-byte pings: scatter-gather"
-	check '^domu: nf-detach: PASS' "$dir.out" "xl network-detach"
-	check '^domu: nf-attach: PASS' "$dir.out" "xl network-attach"
-	check '^domu: nf-dom0-ping-reattach: PASS ([0-9]+) packets transmitted, \1 received' \
-	    "$dir.out" "pings after re-attach"
-
+	check "^domu: ${p}nf-dom0-ping: PASS ([0-9]+) packets transmitted, \\1 received" \
+	    "$DIR.out" "dom0 pings the guest 200 times"
+	check "^domu: ${p}nf-udp-echo: PASS udpecho: PASS 4194304 bytes" \
+	    "$DIR.out" "4 MiB UDP echo"
+	check "^domu: ${p}nf-dom0-ping-jumbo: PASS ([0-9]+) packets transmitted, \\1 received" \
+	    "$DIR.out" "8000-byte pings: scatter-gather"
+	check "^domu: ${p}nf-detach: PASS" "$DIR.out" "xl network-detach"
+	check "^domu: ${p}nf-attach: PASS" "$DIR.out" "xl network-attach"
+	check "^domu: ${p}nf-dom0-ping-reattach: PASS ([0-9]+) packets transmitted, \\1 received" \
+	    "$DIR.out" "pings after re-attach"
 	[ -z "$failures" ] || atf_fail "failed:${failures#;}"
+}
+
+atf_test_case netfront_under_xen
+netfront_under_xen_head()
+{
+	atf_set "descr" "netfront against netback: handshake, pings both" \
+	    "ways, a 4 MiB UDP echo, detach and re-attach at run time"
+	atf_set "timeout" "760"
+}
+netfront_under_xen_body()
+{
+	boot
+	check_guest nf ""
+}
+
+atf_test_case hvm_kernel_same_network
+hvm_kernel_same_network_head()
+{
+	atf_set "descr" "the HVM kernel's netfront (the same code) passes the" \
+	    "same checks: pings both ways, UDP echo, jumbo frames, detach" \
+	    "and re-attach"
+	atf_set "timeout" "760"
+}
+hvm_kernel_same_network_body()
+{
+	boot
+	check_guest hnf hvm-
 }
 
 atf_init_test_cases()
 {
 	atf_add_test_case netfront_under_xen
+	atf_add_test_case hvm_kernel_same_network
 }
