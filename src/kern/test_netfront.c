@@ -19,8 +19,8 @@
  *                 UDP echoes; csum_blank frames taken, not dropped;
  *                 no protocol error from the back end
  *
- * The serve loop ends when dom0 writes data/netfront/done (bounded by
- * SERVE_MS): the control driver's shutdown API will replace that key.
+ * The serve loop ends when dom0 runs `xl shutdown` (bounded by
+ * SERVE_MS), which control(4) records (kern/shutdown.h).
  * Protocol: xen/include/public/io/netif.h.  Manual: man4/netfront.4.
  */
 
@@ -31,6 +31,7 @@
 #include "kern/cmdline.h"
 #include "kern/libkern.h"
 #include "kern/report.h"
+#include "kern/shutdown.h"
 #include "kern/test.h"
 #include "net/net.h"
 #include "xen/timer.h"
@@ -131,8 +132,9 @@ connected_unit(struct netfront_info *info)
 }
 
 /*
- * Serve until dom0 writes data/netfront/done: watch the vif go and come
- * back, and ping dom0 after it is back.
+ * Serve until dom0 ends us with `xl shutdown` (control(4) records the
+ * request; kern/shutdown.h): watch the vif go and come back, and ping
+ * dom0 after it is back.
  */
 static void
 serve(uint32_t peer)
@@ -146,15 +148,14 @@ serve(uint32_t peer)
 	int unit;
 
 	/*
-	 * One pass a second at least: look for dom0's done key, wait for a
+	 * One pass a second at least: look for dom0's shutdown request, wait for a
 	 * connect or disconnect, then judge the units.  "Gone" is no unit
 	 * connected; "back" is one connected again after that (the same
 	 * vif/0 re-created, or a new vif/N).
 	 */
 	memset(&ps, 0, sizeof(ps));
 	while (xen_clock_now() < deadline) {
-		if (xs_read(XST_NIL, "data/netfront/done", value,
-		    sizeof(value)) >= 0) {
+		if (shutdown_requested() != SHUTDOWN_HOW_NONE) {
 			done = true;
 			break;
 		}
@@ -177,7 +178,7 @@ serve(uint32_t peer)
 		}
 	}
 	if (!done)
-		report("nf-serve", FAIL, "dom0 never wrote data/netfront/done "
+		report("nf-serve", FAIL, "dom0 never asked us to shut down "
 		    "in %u s", SERVE_MS / 1000);
 	ping_describe(&ps, detail, sizeof(detail));
 	if (gone && back && ps.received == ps.sent && ps.sent > 0)

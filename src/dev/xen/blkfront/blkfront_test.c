@@ -28,8 +28,8 @@
  *                    blkfront.ring_order=0 on the command line)
  *
  * The guest tells dom0 where it is through data/blkfront/<phase> in its
- * home, and serves until dom0 writes data/blkfront/stop (the control
- * driver's shutdown_wait() will replace the key).
+ * home, and serves until dom0 ends it with `xl shutdown` (control(4)
+ * records the request; shutdown_wait() in kern/shutdown.h).
  */
 
 #include "xen/xen.h"
@@ -42,6 +42,7 @@
 #include "kern/errno.h"
 #include "kern/libkern.h"
 #include "kern/report.h"
+#include "kern/shutdown.h"
 #include "kern/test.h"
 #include "kern/vm_page.h"
 #include "xen/timer.h"
@@ -545,8 +546,8 @@ test_blkfront(void)
 	check_perf(blkfront_find(VBD_A));
 	check_hotplug();
 	/* Serve until dom0 says stop. */
-	if ((err = xs_wait_for("data/blkfront/stop", DOM0_MS)) != 0)
-		report("blk-serve", FAIL, "dom0 never wrote data/blkfront/stop: "
+	if ((err = shutdown_wait(DOM0_MS)) != 0)
+		report("blk-serve", FAIL, "dom0 never ran xl shutdown: "
 		    "%d", err);
 }
 
