@@ -162,9 +162,11 @@ thread_alloc(void)
  * The idle thread: runs when no other thread can.  It blocks the vCPU in
  * Xen until an event arrives, and then lets whatever the event's handler
  * woke run.  The test and the block are one atomic step, because
- * upcalls are masked across both and SCHEDOP_block unmasks them inside
- * Xen (xen/intr.c explains the lost wake-up this avoids, and why the
- * upcall entry must be registered before the first block).
+ * upcalls are masked across both and intr_enable_and_wait() allows them
+ * as part of the wait (PV: SCHEDOP_block unmasks inside Xen; HVM:
+ * `sti; hlt`).  src/i386/intr_machdep.c explains the lost wake-up this
+ * avoids, and why the upcall entry must be registered before the first
+ * block.
  */
 static void
 idle_loop(void *arg)
