@@ -1,8 +1,9 @@
 #! /usr/bin/env atf-sh
 #
 # tests/boot/sr_io_test.sh - save and restore under I/O: `xl save` and
-# `xl restore` twice while the PV guest's blkfront writer and netfront
-# pings run (control(4), blkfront(4), netfront(4); issue 6).
+# `xl restore` twice while the guest's blkfront writer and netfront
+# pings run (control(4), blkfront(4), netfront(4); issue 6), for the PV
+# kernel and then the HVM kernel.
 #
 # One Xen boot (tests/boot/sr_io.dom0) for every case; the guest's side
 # is test=sr_io (src/kern/test_sr_io.c).
@@ -12,7 +13,8 @@
 
 boot()
 {
-	boot_once sr_io tests/boot/sr_io.dom0 600
+	boot_once sr_io tests/boot/sr_io.dom0 900 \
+	    "tools/mkiso -o build/XENHVM/test-hsrio.iso build/XENHVM/kernel test=sr_io ip=169.254.0.3/16"
 }
 
 atf_test_case pings_resume
@@ -20,7 +22,7 @@ pings_resume_head()
 {
 	atf_set "descr" "after a checkpoint (xl save -c) and after each of" \
 	    "two restores the guest answers pings again: 20 in a row, none lost"
-	atf_set "timeout" "660"
+	atf_set "timeout" "960"
 }
 pings_resume_body()
 {
@@ -43,7 +45,7 @@ disk_io_survives_head()
 {
 	atf_set "descr" "the writer's I/O across both restores: no I/O" \
 	    "error, every block read back right, blkfront reconnected twice"
-	atf_set "timeout" "660"
+	atf_set "timeout" "960"
 }
 disk_io_survives_body()
 {
@@ -61,7 +63,7 @@ image_checked_head()
 {
 	atf_set "descr" "after the shutdown the guest's full read and dom0's" \
 	    "blkcheck find one generation of the pattern in every sector"
-	atf_set "timeout" "660"
+	atf_set "timeout" "960"
 }
 image_checked_body()
 {
@@ -73,9 +75,37 @@ image_checked_body()
 	script_succeeded
 }
 
+atf_test_case hvm_sr_io
+hvm_sr_io_head()
+{
+	atf_set "descr" "the HVM kernel: the same checkpoint, two save and" \
+	    "restore cycles under disk and network load, and image check"
+	atf_set "timeout" "960"
+}
+hvm_sr_io_body()
+{
+	boot
+	for check in checkpoint ping-checkpoint "cycle: PASS cycle 1" \
+	    ping-after-1 "cycle: PASS cycle 2" ping-after-2 image; do
+		case $check in
+		cycle*)	expect_line "^domu: hvm-sr-dom0-$check" "$DIR.out" \
+			    "the HVM guest's $check" ;;
+		*)	expect_line "^domu: hvm-sr-dom0-$check: PASS" \
+			    "$DIR.out" "the HVM guest's $check" ;;
+		esac
+	done
+	for check in writer resume net verify; do
+		expect_line "^domu: sr-io-$check: PASS" "$DIR/guest-hsrio.log" \
+		    "the HVM guest's sr-io-$check"
+	done
+	judge_guest hsrio
+	script_succeeded
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case pings_resume
 	atf_add_test_case disk_io_survives
 	atf_add_test_case image_checked
+	atf_add_test_case hvm_sr_io
 }
