@@ -8,6 +8,9 @@
  *	blkcheck check FILE FIRST COUNT	compare those sectors, byte by
  *					byte, with the pattern
  *	blkcheck zero FILE FIRST COUNT	those sectors hold only zeros
+ *	blkcheck gen FILE FIRST COUNT	those sectors hold one generation
+ *					of blk_pattern_gen_word() (test=
+ *					sr_io), read from the first word
  *
  * The pattern is src/dev/xen/blkfront/blkfront_pattern.h, the one the
  * guest's test writes.  Prints one line, "blkcheck: ..."; exits 0 when
@@ -27,14 +30,14 @@
 
 #define	SECTOR	512
 
-/* Sector s as the guest writes it. */
+/* Sector s as the guest writes it; generation 0 is the plain pattern. */
 static void
-pattern(unsigned long long s, uint32_t *w)
+pattern(unsigned long long s, unsigned int gen, uint32_t *w)
 {
 	unsigned int i;
 
 	for (i = 0; i < BLK_PATTERN_WORDS; i++)
-		w[i] = blk_pattern_word(s, i);
+		w[i] = blk_pattern_gen_word(s, i, gen);
 }
 
 int
@@ -43,7 +46,8 @@ main(int argc, char **argv)
 	uint32_t want[BLK_PATTERN_WORDS], got[BLK_PATTERN_WORDS];
 	unsigned long long first, count, s;
 	unsigned int i;
-	int fd, fill, zero;
+	unsigned int gen = 0;
+	int fd, fill, zero, isgen;
 
 	if (argc != 5) {
 		fprintf(stderr, "usage: blkcheck fill|check|zero FILE FIRST "
@@ -52,17 +56,27 @@ main(int argc, char **argv)
 	}
 	fill = strcmp(argv[1], "fill") == 0;
 	zero = strcmp(argv[1], "zero") == 0;
+	isgen = strcmp(argv[1], "gen") == 0;
 	first = strtoull(argv[3], NULL, 0);
 	count = strtoull(argv[4], NULL, 0);
 	if ((fd = open(argv[2], fill ? O_RDWR : O_RDONLY)) < 0) {
 		perror(argv[2]);
 		return (2);
 	}
+	/* The generation the first word says; the rest must agree. */
+	if (isgen) {
+		if (pread(fd, got, 4, (off_t)(first * SECTOR)) != 4) {
+			perror("pread");
+			return (2);
+		}
+		gen = ((got[0] ^ blk_pattern_word(first, 0)) >> 24) &
+		    (BLK_PATTERN_GENS - 1);
+	}
 	for (s = first; s < first + count; s++) {
 		if (zero)
 			memset(want, 0, sizeof(want));
 		else
-			pattern(s, want);
+			pattern(s, gen, want);
 		if (fill) {
 			if (pwrite(fd, want, SECTOR, (off_t)(s * SECTOR)) !=
 			    SECTOR) {
@@ -88,8 +102,11 @@ main(int argc, char **argv)
 		perror("fsync");
 		return (2);
 	}
-	printf("blkcheck: %s: sectors %llu..%llu %s\n", argv[2], first,
+	printf("blkcheck: %s: sectors %llu..%llu %s", argv[2], first,
 	    first + count - 1, fill ? "filled" : zero ? "all zero" :
 	    "match the pattern");
+	if (isgen)
+		printf(" of generation %u", gen);
+	printf("\n");
 	return (0);
 }

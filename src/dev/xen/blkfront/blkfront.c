@@ -65,6 +65,8 @@
 #define	BLKFRONT_STEP_MS	30000
 /* Waiting for a slot or grant references to come free. */
 #define	BLKFRONT_SLOT_MS	30000
+/* A request waiting for a suspend to end (the save and restore included). */
+#define	BLKFRONT_RESUME_MS	120000
 /* Entries of an indirect page: struct blkif_request_segment, 8 bytes. */
 #define	BLKFRONT_SEGS_PER_INDIRECT_PAGE \
 	(VM_PAGE_SIZE / sizeof(struct blkif_request_segment))
@@ -90,6 +92,17 @@ struct blkfront_softc {
 	char			 token[XS_WATCH_TOKEN_MAX];	/* state watch */
 	bool			 watching;	/* token registered */
 	bool			 close_wanted;	/* the back end is closing */
+	/*
+	 * Suspend and resume (blkfront_suspend, blkfront_resume): from the
+	 * suspend until the ring is usable again no request is posted and
+	 * the old ring is not read (see blkfront_poll); reconnect_wanted
+	 * hands the reconnection to the worker thread.
+	 */
+	bool			 resuming;
+	bool			 reconnect_wanted;
+	char			 watch_path[XENBUS_PATH_MAX + 8];
+	unsigned int		 resumes;	/* reconnections done */
+	unsigned int		 reissued;	/* requests posted again */
 };
 
 static struct blkfront_softc blkfront_softcs[BLKFRONT_MAX_DISKS];
@@ -110,6 +123,8 @@ static unsigned int blkfront_work;	/* a channel, and a count of requests */
 static struct thread *blkfront_td;
 
 static void	blkfront_close(struct blkfront_softc *sc, const char *why);
+static void	blkfront_state_changed(const char *path, const char *token,
+		    void *arg);
 
 /* --- Looking up disks ------------------------------------------------ */
 
@@ -724,7 +739,14 @@ blkfront_poll(struct blkfront_softc *sc)
 	struct blkfront_bad bad;
 	int more;
 
-	if (sc->dead || sc->sring == NULL)
+	/*
+	 * From a suspend until the reconnection, the ring is the old
+	 * domain's: after a restore, a response on it may have been saved
+	 * before the data page it describes (the save copies pages in no
+	 * order we know), so it is never believed.  The request is posted
+	 * again on the new ring instead, and answered there.
+	 */
+	if (sc->dead || sc->sring == NULL || sc->resuming)
 		return;
 	/*
 	 * Read, then set rsp_event and look once more (the FINAL_CHECK):
@@ -809,6 +831,29 @@ blkfront_check_io(struct blkfront_softc *sc, const struct blkfront_io *io)
 	return (0);
 }
 
+/*
+ * Sleep while sc is suspended or reconnecting, at most
+ * BLKFRONT_RESUME_MS; 0 when the ring may be used, -EIO if the
+ * reconnection failed or never came.  Cooperative scheduling: the flag
+ * cannot change between its test and the sleep.
+ */
+static int
+blkfront_resume_wait(struct blkfront_softc *sc)
+{
+	uint64_t deadline = xen_clock_now() + BLKFRONT_RESUME_MS * NS_PER_MS;
+	uint64_t now;
+
+	while (sc->resuming) {
+		now = xen_clock_now();
+		if (now >= deadline)
+			return (-EIO);
+		(void)tsleep(&sc->resuming, "blkresume", deadline - now);
+	}
+	if (sc->dead)
+		return (-EIO);
+	return (0);
+}
+
 int
 blkfront_submit(struct blkfront_softc *sc, struct blkfront_io *io)
 {
@@ -824,6 +869,13 @@ blkfront_submit(struct blkfront_softc *sc, struct blkfront_io *io)
 	io->error = 0;
 	deadline = xen_clock_now() + BLKFRONT_SLOT_MS * NS_PER_MS;
 	for (;;) {
+		/*
+		 * Suspended, or reconnecting after a restore: no ring to
+		 * post on.  Wait for blkfront_resume's wakeup (bounded: a
+		 * reconnection that never ends fails the I/O).
+		 */
+		if ((err = blkfront_resume_wait(sc)) != 0)
+			return (err);
 		/* A free id; else wait for a response to free one. */
 		if (sc->slots.inflight < sc->info.nslots &&
 		    (id = blkfront_slot_get(&sc->slots, io)) >= 0) {
@@ -885,8 +937,14 @@ blkfront_reconnect(struct blkfront_softc *sc)
 	 * After a resume the old ring's grants and port mean nothing: the
 	 * grant table and event channels are the new domain's.  Forget
 	 * them (ending the grants is harmless if they are gone), keeping
-	 * the slots: each in-flight id still has its caller's io.
+	 * the slots: each in-flight id still has its caller's io.  The
+	 * old port number is NOT closed: in the new domain that number
+	 * may already be someone else's (the console's, xenstore's), and
+	 * evtchn_resume() dropped its handler.  waitq.chan is kept, so
+	 * that a thread asleep in blkfront_wait() is woken by the new
+	 * port's handler.
 	 */
+	sc->port_bound = false;
 	for (id = 0; id < sc->slots.nslots; id++) {
 		s = &sc->slots.slot[id];
 		if (s->owner != NULL)
@@ -912,9 +970,50 @@ blkfront_reconnect(struct blkfront_softc *sc)
 			blkfront_kill(sc, "cannot re-issue request", id);
 			return (-EIO);
 		}
+		sc->reissued++;
 	}
 	blkfront_push(sc);
 	return (0);
+}
+
+/*
+ * The reconnection after a restore, in the worker thread (not in the
+ * xenwatch thread that calls blkfront_resume: the handshake waits for
+ * the back end's state events, which that thread would have to read).
+ * The back end's state watch moves to the new back end's path; then
+ * the requests held by blkfront_resume_wait() may go.
+ */
+static void
+blkfront_resume_disk(struct blkfront_softc *sc)
+{
+	uint64_t t0 = xen_clock_now();
+	unsigned int before = sc->reissued;
+	int err;
+
+	if (sc->watching) {
+		(void)xs_unwatch(sc->watch_path, sc->token);
+		sc->watching = false;
+	}
+	err = blkfront_reconnect(sc);
+	if (err == 0) {
+		/* As in blkfront_attach: our own watch, not xenbus's. */
+		snprintf(sc->watch_path, sizeof(sc->watch_path), "%s/state",
+		    sc->dev->otherend);
+		(void)xs_unwatch(sc->watch_path, sc->dev->nodename);
+		sc->dev->watching = false;
+		if (xs_watch_callback(sc->watch_path, sc->token,
+		    blkfront_state_changed, sc) == 0)
+			sc->watching = true;
+		sc->resumes++;
+	}
+	printf("blkfront: %s: reconnected to %s after restore (%s), %u "
+	    "requests re-issued, %llu us\n", sc->info.name, sc->dev->otherend,
+	    err == 0 ? "ok" : "FAILED", sc->reissued - before,
+	    (unsigned long long)((xen_clock_now() - t0) / NS_PER_US));
+	sc->resuming = false;
+	wakeup(&sc->resuming);
+	/* Waiters on the ring look at the new one (its chan is sc). */
+	wakeup(sc);
 }
 
 /* --- Attach, close, hot-plug ----------------------------------------- */
@@ -947,6 +1046,13 @@ blkfront_worker(void *arg)
 			if ((n = xenbus_probe_type("vbd")) > 0) {
 				blkfront_changes += (unsigned int)n;
 				wakeup(&blkfront_changes);
+			}
+		}
+		for (k = 0; k < BLKFRONT_MAX_DISKS; k++) {
+			sc = &blkfront_softcs[k];
+			if (sc->in_use && sc->reconnect_wanted) {
+				sc->reconnect_wanted = false;
+				blkfront_resume_disk(sc);
 			}
 		}
 		for (k = 0; k < BLKFRONT_MAX_DISKS; k++) {
@@ -987,7 +1093,8 @@ blkfront_state_changed(const char *path, const char *token, void *arg)
 
 	(void)path;
 	(void)token;
-	if (sc->closed || !sc->info.connected)
+	/* During a resume the old back end's disappearance is expected. */
+	if (sc->closed || !sc->info.connected || sc->resuming)
 		return;
 	snprintf(spath, sizeof(spath), "%s/state", sc->dev->otherend);
 	state = xenbus_read_state(spath);
@@ -1088,6 +1195,7 @@ blkfront_attach(struct xenbus_device *dev)
 	snprintf(path, sizeof(path), "%s/state", dev->otherend);
 	(void)xs_unwatch(path, dev->nodename);
 	dev->watching = false;
+	strlcpy(sc->watch_path, path, sizeof(sc->watch_path));
 	snprintf(sc->token, sizeof(sc->token), "blkfront-%lu", vdev);
 	if ((err = xs_watch_callback(path, sc->token,
 	    blkfront_state_changed, sc)) == 0)
@@ -1107,7 +1215,59 @@ blkfront_otherend_changed(struct xenbus_device *dev, enum xenbus_state state)
 	(void)state;
 }
 
-XENBUS_DRIVER(blkfront, "vbd", blkfront_attach, blkfront_otherend_changed);
+/*
+ * Suspend (xenwatch thread, control(4)): stop posting requests.  What
+ * is in flight stays in its slot: answered before the hypercall, it
+ * completes as usual; not answered, it is posted again on the new ring
+ * after a restore (blkfront_reconnect), with the same id and pages, so
+ * its caller never knows.  A write posted twice writes the same data;
+ * a read posted twice reads it again.  Linux's blkfront does the same
+ * (blkif_recover re-queues its shadow requests).
+ */
+static int
+blkfront_suspend(struct xenbus_device *dev)
+{
+	struct blkfront_softc *sc = dev->softc;
+
+	if (sc == NULL || !sc->in_use || sc->closed)
+		return (0);
+	sc->resuming = true;
+	return (0);
+}
+
+/*
+ * Resume (xenwatch thread).  Cancelled (xl save -c): the same ring, the
+ * same back end, nothing to redo; responses that came meanwhile are
+ * read by the next waiter.  Restored: xenbus has read the new back end's
+ * path; the worker reconnects (blkfront_resume_disk).
+ */
+static int
+blkfront_resume(struct xenbus_device *dev, bool new_domain)
+{
+	struct blkfront_softc *sc = dev->softc;
+
+	if (sc == NULL || !sc->in_use || sc->closed)
+		return (0);
+	if (!new_domain) {
+		sc->resuming = false;
+		wakeup(&sc->resuming);
+		wakeup(sc);
+		return (0);
+	}
+	sc->reconnect_wanted = true;
+	blkfront_kick();
+	return (0);
+}
+
+XENBUS_DRIVER_SR(blkfront, "vbd", blkfront_attach, blkfront_otherend_changed,
+    blkfront_suspend, blkfront_resume);
+
+unsigned int
+blkfront_resume_count(const struct blkfront_softc *sc)
+{
+
+	return (sc->resumes);
+}
 
 /* device/vbd changed (xenwatch thread): attach the disks that appeared. */
 static void

@@ -120,11 +120,18 @@ int	blkfront_io_sync(struct blkfront_softc *sc, struct blkfront_io *io,
  * @brief Connect sc again after the ring was lost (a resume: new
  *	domain, new grant table and event channels): grant a new ring,
  *	redo the handshake, and put back every request that was in flight,
- *	with the same ids, re-granting their pages.  For the control
- *	driver's resume callback.
+ *	with the same ids, re-granting their pages.  Called by blkfront's
+ *	resume hook (XENBUS_DRIVER_SR) after a restore; the old port is
+ *	forgotten, not closed.
  * @return 0, or -errno (the disk is then dead)
  */
 int	blkfront_reconnect(struct blkfront_softc *sc);
+
+/**
+ * @brief How many times sc was reconnected after a restore (control(4):
+ *	blkfront's resume hook, done by its worker thread).
+ */
+unsigned int	blkfront_resume_count(const struct blkfront_softc *sc);
 
 /**
  * @brief Follow device/vbd from now on: disks that appear are attached

@@ -29,4 +29,23 @@ blk_pattern_word(uint64_t s, unsigned int i)
 	return (0xB0000000u ^ (uint32_t)((s << 7) | i));
 }
 
+/* Generations of blk_pattern_gen_word(): 1 .. 15 (0 is the plain pattern). */
+#define	BLK_PATTERN_GENS	16
+
+/**
+ * @brief Word i of sector s as written in pass `gen` (1 .. 15) of a
+ *	writer that goes over the disk again and again (test=sr_io): the
+ *	generation is XORed into bits 24-27, which the position leaves
+ *	free on disks up to 2^17 sectors (64 MiB).  A sector that still
+ *	holds the previous pass's data - a write lost across a save and
+ *	restore - then differs from what the current pass wrote.
+ */
+static inline uint32_t
+blk_pattern_gen_word(uint64_t s, unsigned int i, unsigned int gen)
+{
+
+	return (blk_pattern_word(s, i) ^
+	    ((uint32_t)(gen % BLK_PATTERN_GENS) << 24));
+}
+
 #endif /* !_DEV_XEN_BLKFRONT_PATTERN_H_ */

@@ -126,6 +126,12 @@ struct netfront_softc {
 	struct mtx		 step_lock;	/* one netfront_step at a time */
 	enum nf_state		 state;
 	bool			 close_asked;	/* FAILED: Closing written */
+	/*
+	 * From the suspend hook to the resume hook: netfront_step() leaves
+	 * the state alone, since the back end it would read is the old
+	 * domain's (gone after a restore).  Under step_lock.
+	 */
+	bool			 suspended;
 
 	netif_tx_front_ring_t	 tx;
 	netif_rx_front_ring_t	 rx;
@@ -760,7 +766,7 @@ netfront_release(struct netfront_softc *sc)
  * The connect half of the handshake, when the back end waits in
  * InitWait: grant the two ring pages and every buffer, fill the rx ring,
  * open the event channel, publish the keys, go Connected.  This is also
- * the path a resume takes (netfront_resume): nothing in it assumes a
+ * the path a resume takes (netfront_resume_dev): nothing in it assumes a
  * first time.  Called from netfront_step (xenwatch thread).
  */
 static int
@@ -844,9 +850,13 @@ fail:
 	return (err);
 }
 
-/* Stop using the rings (the back end is going); grants stay for now. */
+/*
+ * Stop using the rings (the back end is going, or - why "restore" - the
+ * domain was restored and the rings are the old domain's); grants stay
+ * for now.
+ */
 static void
-netfront_stop(struct netfront_softc *sc)
+netfront_stop(struct netfront_softc *sc, const char *why)
 {
 
 	mtx_lock(&sc->lock);
@@ -855,8 +865,8 @@ netfront_stop(struct netfront_softc *sc)
 		sc->state = NF_STOPPED;
 		sc->info.connected = false;
 		sc->info.disconnects++;
-		printf("netfront: %s: disconnected (back end closing)\n",
-		    sc->xdev.nodename);
+		printf("netfront: %s: disconnected (%s)\n",
+		    sc->xdev.nodename, why);
 		mtx_unlock(&sc->lock);
 		netfront_changed();
 		return;
@@ -878,6 +888,10 @@ netfront_step(struct netfront_softc *sc)
 	enum xenbus_state bstate, fstate;
 
 	mtx_lock(&sc->step_lock);
+	if (sc->suspended) {
+		mtx_unlock(&sc->step_lock);
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/state", sc->xdev.otherend);
 	bstate = xenbus_read_state(path);
 	snprintf(path, sizeof(path), "%s/state", sc->xdev.nodename);
@@ -932,7 +946,7 @@ netfront_step(struct netfront_softc *sc)
 		break;
 	case XenbusStateClosing:
 		/* Detach, or the back end's own error: follow it down. */
-		netfront_stop(sc);
+		netfront_stop(sc, "back end closing");
 		if (fstate != XenbusStateUnknown && fstate != XenbusStateClosed)
 			(void)xenbus_switch_state(&sc->xdev, XenbusStateClosed);
 		break;
@@ -943,7 +957,7 @@ netfront_step(struct netfront_softc *sc)
 		 * the grants can be taken back.  Unknown: its directory is
 		 * gone (the toolstack removed the device).
 		 */
-		netfront_stop(sc);
+		netfront_stop(sc, "back end closed");
 		mtx_lock(&sc->lock);
 		if (sc->state != NF_IDLE)
 			netfront_release(sc);
@@ -1065,7 +1079,6 @@ netfront_attach(struct xenbus_device *dev)
 	return (0);
 }
 
-XENBUS_DRIVER(netfront, "vif", netfront_attach, NULL);
 
 int
 netfront_get_info(unsigned int unit, struct netfront_info *info)
@@ -1101,31 +1114,71 @@ netfront_wait_change(unsigned int seen, unsigned int timeout_ms)
 	return (changes);
 }
 
-int
-netfront_resume(void)
+/*
+ * Suspend hook (xenwatch thread, control(4)): hold netfront_step()
+ * until the resume.  Frames still flow on the old rings until the
+ * hypercall; what the back end answers after it is lost, as a wire
+ * loses frames, and IP does not mind.
+ */
+static int
+netfront_suspend(struct xenbus_device *dev)
 {
-	struct netfront_softc *sc;
-	unsigned int i;
-	int n = 0;
+	struct netfront_softc *sc = dev->softc;
 
-	for (i = 0; i < NETFRONT_MAX_UNITS; i++) {
-		sc = &netfront_softc[i];
-		if (!sc->used)
-			continue;
-		mtx_lock(&sc->step_lock);
-		netfront_stop(sc);
-		/*
-		 * The old grants and port belonged to the domain before
-		 * the suspend; releasing them here only resets our books
-		 * (ending a grant the new table never had is harmless).
-		 */
-		mtx_lock(&sc->lock);
-		netfront_release(sc);
-		mtx_unlock(&sc->lock);
-		mtx_unlock(&sc->step_lock);
-		/* Connects now if the back end already waits in InitWait. */
-		netfront_step(sc);
-		n++;
-	}
-	return (n);
+	if (sc == NULL)
+		return (0);
+	mtx_lock(&sc->step_lock);
+	sc->suspended = true;
+	mtx_unlock(&sc->step_lock);
+	return (0);
 }
+
+/*
+ * Resume hook (xenwatch thread).  Cancelled: the same rings and back
+ * end; just let netfront_step() run again.  Restored: the rings, the
+ * buffers' grants and the port are the old domain's.  Forget them -
+ * without closing the old port number, which in the new domain may be
+ * another driver's - and follow the new back end, whose path xenbus has
+ * read again: our state watch moves there, and netfront_step() connects
+ * as soon as the back end is in InitWait (now, or at its watch event),
+ * re-granting the rings and re-posting every rx buffer.
+ */
+static int
+netfront_resume_dev(struct xenbus_device *dev, bool new_domain)
+{
+	struct netfront_softc *sc = dev->softc;
+	char path[XENBUS_PATH_MAX + 8];
+	int err;
+
+	if (sc == NULL)
+		return (0);
+	mtx_lock(&sc->step_lock);
+	if (new_domain) {
+		snprintf(path, sizeof(path), "%s/state", sc->xdev.otherend);
+		(void)xs_unwatch(path, sc->token);
+		strlcpy(sc->xdev.otherend, dev->otherend,
+		    sizeof(sc->xdev.otherend));
+		sc->xdev.otherend_id = dev->otherend_id;
+		sc->xdev.otherend_state = dev->otherend_state;
+		netfront_stop(sc, "restored in a new domain");
+		mtx_lock(&sc->lock);
+		sc->port_open = false;
+		netfront_release(sc);
+		sc->info.resumes++;
+		mtx_unlock(&sc->lock);
+		snprintf(path, sizeof(path), "%s/state", sc->xdev.otherend);
+		if ((err = xs_watch_callback(path, sc->token, netfront_state_cb,
+		    sc)) != 0)
+			printf("netfront: %s: cannot watch %s after resume "
+			    "(error %d); following it once a second\n",
+			    sc->xdev.nodename, path, err);
+	}
+	sc->suspended = false;
+	mtx_unlock(&sc->step_lock);
+	if (new_domain)
+		netfront_step(sc);
+	return (0);
+}
+
+XENBUS_DRIVER_SR(netfront, "vif", netfront_attach, NULL, netfront_suspend,
+    netfront_resume_dev);

@@ -29,6 +29,7 @@ struct netfront_info {
 	uint64_t	handshake_ns;	/* attach or re-attach to Connected */
 	unsigned int	connects;	/* times connected */
 	unsigned int	disconnects;	/* times the back end went away */
+	unsigned int	resumes;	/* restores followed (control(4)) */
 	unsigned long	rx_packets, rx_bytes, rx_errors;
 	unsigned long	rx_csum_blank, rx_data_validated, rx_multislot;
 	unsigned long	tx_packets, tx_bytes, tx_errors, tx_dropped;
@@ -50,15 +51,5 @@ int	netfront_get_info(unsigned int unit, struct netfront_info *info);
  */
 unsigned int	netfront_wait_change(unsigned int seen,
 		    unsigned int timeout_ms);
-
-/**
- * @brief The reconnect path, for resume after suspend (the control
- *	driver): forget the old rings and grants, which died with the old
- *	domain, and connect every attached unit again - re-grant the ring
- *	pages and every rx and tx buffer, a new event channel, the rx
- *	ring filled again - once its back end is back in InitWait.
- * @return the number of units being reconnected
- */
-int	netfront_resume(void);
 
 #endif /* !_DEV_XEN_NETFRONT_NETFRONT_H_ */
