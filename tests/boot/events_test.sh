@@ -17,20 +17,9 @@
 # guest and reports every check that failed, not only the first.
 #
 
-# The shared helpers (boot_top, xenlab_run, fail_with_log, expect_line).
+# The shared helpers (boot_top, xenlab_run, fail_with_log, expect_line,
+# check).
 . "$(atf_get_srcdir)/../../../tests/boot/boot.subr"
-
-# check RE FILE WHAT: FILE must contain a line matching RE; remember a
-# failure (with the file's end on stderr) and go on.
-failures=
-check()
-{
-	if ! grep -Eq "$1" "$2"; then
-		echo "--- $3: no line matching '$1' in $2; its last lines:" >&2
-		tail -n 15 "$2" >&2
-		failures="$failures; $3"
-	fi
-}
 
 # judged GUEST: the judge accepts the guest's console log.
 judged()

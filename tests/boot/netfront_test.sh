@@ -13,20 +13,8 @@
 # nf-attach); each failure is reported, not only the first.
 #
 
-# The shared helpers (boot_once, fail_with_log, expect_line).
+# The shared helpers (boot_once, fail_with_log, expect_line, check).
 . "$(atf_get_srcdir)/../../../tests/boot/boot.subr"
-
-# check RE FILE WHAT: FILE must contain a line matching RE; remember a
-# failure (with the file's end on stderr) and go on.
-failures=
-check()
-{
-	if ! grep -Eq "$1" "$2"; then
-		echo "--- $3: no line matching '$1' in $2; its last lines:" >&2
-		tail -n 15 "$2" >&2
-		failures="$failures; $3"
-	fi
-}
 
 # boot: the one Xen boot of this program (boot_once in boot.subr); the
 # HVM guest's ISO is made first.
